@@ -1,0 +1,252 @@
+//! The `niemyet` command line. Exit codes: 0 ok, 1 content errors, 2 usage or I/O errors.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use niemyet::{Failure, Paths};
+
+#[derive(Parser)]
+#[command(
+    name = "niemyet",
+    version,
+    about = "Build the public-disclosure website and notice boards of a one-stop counter from YAML procedures",
+    after_help = "Examples:\n  niemyet build                     build ./content into ./public\n  niemyet check --strict            validate only, warnings count as errors\n  niemyet init my-site              start a new site that builds at once\n  niemyet new procedure --field ho-tich --title \"Đăng ký khai sinh\"\n  niemyet schema > content/procedure.schema.json\n\nExit codes: 0 ok, 1 content errors, 2 usage or file-system errors."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct SiteArgs {
+    /// The content folder (site.yaml, fields.yaml, units.yaml, procedures/, forms/, pages/)
+    #[arg(long, default_value = "content", value_name = "DIR")]
+    content: PathBuf,
+    /// A theme folder whose files override the built-in theme file by file
+    /// (default: ./themes/default when it exists)
+    #[arg(long, value_name = "DIR")]
+    theme: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the website into the output folder (replaced only when the build succeeds)
+    #[command(
+        after_help = "Examples:\n  niemyet build\n  niemyet build --content ../xa-my-binh/content --output /var/www/thutuc"
+    )]
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site; niemyet only replaces folders it created
+        #[arg(long, default_value = "public", value_name = "DIR")]
+        output: PathBuf,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Validate the content without writing anything
+    #[command(
+        after_help = "Examples:\n  niemyet check\n  niemyet check --strict    fail on warnings too (e.g. `updated` older than 12 months)"
+    )]
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a new site folder that builds at once
+    #[command(after_help = "Example:\n  niemyet init xa-my-binh && cd xa-my-binh && niemyet build")]
+    Init {
+        /// The folder to create (must not exist or be empty)
+        dir: PathBuf,
+    },
+    /// Create a new content file to fill in
+    New {
+        #[command(subcommand)]
+        what: NewWhat,
+    },
+    /// Print the JSON Schema of a procedure file (for editors such as VS Code with yaml-language-server)
+    #[command(
+        after_help = "Example:\n  niemyet schema > content/procedure.schema.json\nthen start procedure files with\n  # yaml-language-server: $schema=../../procedure.schema.json"
+    )]
+    Schema,
+}
+
+#[derive(Subcommand)]
+enum NewWhat {
+    /// A procedure file named after its title, in content/procedures/<field>/
+    #[command(
+        after_help = "Example:\n  niemyet new procedure --field ho-tich --title \"Đăng ký khai sinh\""
+    )]
+    Procedure {
+        /// The field id (from fields.yaml)
+        #[arg(long)]
+        field: String,
+        /// The procedure's title, in Vietnamese with diacritics
+        #[arg(long)]
+        title: String,
+        /// The level id (from site.yaml); default: the first level that has counters
+        #[arg(long)]
+        level: Option<String>,
+        /// The national code, e.g. 1.001193
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long, default_value = "content", value_name = "DIR")]
+        content: PathBuf,
+    },
+}
+
+fn paths(site: &SiteArgs, output: PathBuf) -> Paths {
+    let default_theme = PathBuf::from("themes/default");
+    Paths {
+        root: PathBuf::from("."),
+        content: site.content.clone(),
+        theme: site
+            .theme
+            .clone()
+            .or_else(|| default_theme.is_dir().then_some(default_theme)),
+        output,
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Build {
+            site,
+            output,
+            strict,
+        } => {
+            let paths = paths(&site, output);
+            let (result, mut diags) = niemyet::build(&paths, strict);
+            diags.print(color);
+            match result {
+                Ok(r) => {
+                    let warnings = diags.warning_count();
+                    println!(
+                        "Built {} procedures, {} pages ({} files, {} unchanged) into {} in {:.2} s{}",
+                        r.procedures,
+                        r.pages,
+                        r.files,
+                        r.unchanged,
+                        paths.output.display(),
+                        r.seconds,
+                        if warnings > 0 {
+                            format!(", {warnings} warning(s)")
+                        } else {
+                            String::new()
+                        }
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(f) => fail(f, &diags, strict),
+            }
+        }
+        Command::Check { site, strict } => {
+            let paths = paths(&site, PathBuf::from("public"));
+            if !paths.content.is_dir() {
+                return fail(
+                    Failure::Io(format!(
+                        "there is no content folder at `{}`",
+                        paths.content.display()
+                    )),
+                    &Default::default(),
+                    strict,
+                );
+            }
+            let (content, mut diags) = niemyet::check(&paths, strict);
+            diags.print(color);
+            match content {
+                Some(c) => {
+                    println!(
+                        "OK: {} procedures, {} fields, {} counters, {} pages{}",
+                        c.procedures.len(),
+                        c.fields.len(),
+                        c.units.len(),
+                        c.pages.len(),
+                        if diags.warning_count() > 0 {
+                            format!(", {} warning(s)", diags.warning_count())
+                        } else {
+                            String::new()
+                        }
+                    );
+                    ExitCode::SUCCESS
+                }
+                None => fail(Failure::Content, &diags, strict),
+            }
+        }
+        Command::Init { dir } => match niemyet::scaffold::init(&dir) {
+            Ok(()) => {
+                println!(
+                    "Created a new site in {}. Next:\n  cd {}\n  niemyet build",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(Failure::Io(e), &Default::default(), false),
+        },
+        Command::New {
+            what:
+                NewWhat::Procedure {
+                    field,
+                    title,
+                    level,
+                    code,
+                    content,
+                },
+        } => {
+            match niemyet::scaffold::new_procedure(
+                &content,
+                &field,
+                &title,
+                level.as_deref(),
+                code.as_deref(),
+            ) {
+                Ok(path) => {
+                    println!(
+                        "Created {}: fill it in, then run `niemyet check`",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(Failure::Io(e), &Default::default(), false),
+            }
+        }
+        Command::Schema => {
+            println!("{}", niemyet::schema::procedure_schema_text());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn fail(f: Failure, diags: &niemyet::diagnostics::Diagnostics, strict: bool) -> ExitCode {
+    match f {
+        Failure::Content => {
+            let (e, w) = (diags.error_count(), diags.warning_count());
+            if e == 0 && strict {
+                eprintln!(
+                    "error: {w} warning(s), and --strict treats warnings as errors; nothing was written"
+                );
+            } else {
+                eprintln!(
+                    "error: {e} error(s){}; nothing was written",
+                    if w > 0 {
+                        format!(" and {w} warning(s)")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            ExitCode::from(1)
+        }
+        Failure::Io(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

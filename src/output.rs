@@ -1,0 +1,279 @@
+//! Stage 5: write. The site is written into a staging folder beside the output and swapped in
+//! only when every file is written, so a failed or interrupted build leaves the previous
+//! output as it was. niemyet only ever replaces or deletes folders that carry its marker.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::render::OutputFile;
+
+/// Present in every folder niemyet writes; its absence means "not ours, do not touch".
+pub const MARKER: &str = ".niemyet-output";
+const MARKER_TEXT: &str = "This folder is written by niemyet. It is replaced on each build: do not keep your own files here.\n";
+
+#[derive(Debug)]
+pub struct OutputError(pub String);
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct WriteStats {
+    pub files: usize,
+    /// Files whose bytes did not change: carried over from the previous output (same inode,
+    /// same mtime) instead of being written again.
+    pub unchanged: usize,
+}
+
+/// Refuse output folders that would destroy something: `/`, the home folder, the content
+/// folder or a parent of it, the site folder itself, or a non-empty folder niemyet did not make.
+pub fn check_output_dir(
+    out: &Path,
+    content_dir: &Path,
+    site_root: &Path,
+) -> Result<(), OutputError> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve what exists (symlinks included) so `a/../b` and links cannot hide a match.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut resolved = fs::canonicalize(&existing).unwrap_or(existing);
+        for part in rest.into_iter().rev() {
+            resolved.push(part);
+        }
+        resolved
+    };
+    let out_abs = abs(out);
+    let content_abs = abs(content_dir);
+    let root_abs = abs(site_root);
+    let shown = out.display();
+    let home = std::env::var_os("HOME").map(PathBuf::from).map(|h| abs(&h));
+    if out_abs.parent().is_none() {
+        return Err(OutputError(format!(
+            "refusing to write the site into `{shown}`: that is the root of the file system; choose a folder such as `public` with --output"
+        )));
+    }
+    if home.as_deref() == Some(out_abs.as_path()) {
+        return Err(OutputError(format!(
+            "refusing to write the site into `{shown}`: that is your home folder; choose a folder such as `public` with --output"
+        )));
+    }
+    if content_abs.starts_with(&out_abs) {
+        return Err(OutputError(format!(
+            "refusing to write the site into `{shown}`: it holds the content folder `{}`, which a build would replace; choose a folder such as `public` with --output",
+            content_dir.display()
+        )));
+    }
+    if out_abs == root_abs {
+        return Err(OutputError(format!(
+            "refusing to write the site into `{shown}`: that is the site folder itself; choose a folder such as `public` with --output"
+        )));
+    }
+    if out_abs.starts_with(&content_abs) {
+        return Err(OutputError(format!(
+            "refusing to write the site into `{shown}`: it is inside the content folder; choose a folder outside it, such as `public`"
+        )));
+    }
+    if out_abs.exists() {
+        if !out_abs.is_dir() {
+            return Err(OutputError(format!(
+                "`{shown}` exists and is not a folder; choose another --output"
+            )));
+        }
+        let empty = fs::read_dir(&out_abs)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty && !out_abs.join(MARKER).is_file() {
+            return Err(OutputError(format!(
+                "refusing to replace `{shown}`: it is not empty and was not made by niemyet (it has no {MARKER} file). \
+                 Move its files elsewhere or delete it yourself, or choose another folder with --output"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.niemyet-{tag}-{}", std::process::id()))
+}
+
+/// Remove staging or old folders left by interrupted runs (only folders with our marker).
+fn clean_leftovers(out: &Path) {
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let prefix = format!(".{}.niemyet-", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let n = e.file_name().to_string_lossy().into_owned();
+        if n.starts_with(&prefix) && e.path().join(MARKER).is_file() {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Write `files` as the new content of `out`. Call [`check_output_dir`] first.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
+    clean_leftovers(out);
+    let staging = sibling(out, "staging");
+    let io = |what: &str, p: &Path, e: std::io::Error| {
+        OutputError(format!("cannot {what} {}: {e}", p.display()))
+    };
+    fs::create_dir_all(&staging).map_err(|e| io("create", &staging, e))?;
+    // The marker goes first, so even a half-written staging folder is recognisably ours.
+    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io("write", &staging, e))?;
+
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| {
+            safe_join(&staging, &f.path)
+                .ok()?
+                .parent()
+                .map(Path::to_path_buf)
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| io("create", d, e))?;
+    }
+    let previous = out.join(MARKER).is_file().then_some(out);
+    let results: Vec<Result<bool, OutputError>> = files
+        .par_iter()
+        .map(|f| {
+            let target = safe_join(&staging, &f.path)?;
+            if let Some(prev) = previous {
+                let old = safe_join(prev, &f.path)?;
+                if same_bytes(&old, &f.data) && fs::hard_link(&old, &target).is_ok() {
+                    return Ok(true);
+                }
+            }
+            let mut file = fs::File::create(&target).map_err(|e| io("create", &target, e))?;
+            file.write_all(&f.data)
+                .map_err(|e| io("write", &target, e))?;
+            Ok(false)
+        })
+        .collect();
+    let mut stats = WriteStats {
+        files: files.len(),
+        unchanged: 0,
+    };
+    for r in results {
+        match r {
+            Ok(true) => stats.unchanged += 1,
+            Ok(false) => {}
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        }
+    }
+    swap_in(&staging, out)?;
+    Ok(stats)
+}
+
+fn same_bytes(path: &Path, data: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == data.len() as u64 => {
+            fs::read(path).map(|b| b == data).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
+/// Replace `out` by `staging`: the old output is moved aside, then removed.
+fn swap_in(staging: &Path, out: &Path) -> Result<(), OutputError> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        fs::rename(out, &old).map_err(|e| {
+            OutputError(format!(
+                "cannot move the previous output {} aside: {e}",
+                out.display()
+            ))
+        })?;
+        if let Err(e) = fs::rename(staging, out) {
+            let _ = fs::rename(&old, out);
+            return Err(OutputError(format!(
+                "cannot put the new output in place at {}: {e}",
+                out.display()
+            )));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)
+                .map_err(|e| OutputError(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        fs::rename(staging, out).map_err(|e| {
+            OutputError(format!(
+                "cannot put the new output in place at {}: {e}",
+                out.display()
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Join a generated relative path under `root`, refusing anything that could land outside it.
+pub fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, OutputError> {
+    let mut p = root.to_path_buf();
+    for part in rel.split('/') {
+        if part.is_empty()
+            || part == "."
+            || part == ".."
+            || part.contains('\\')
+            || part.contains(':')
+            || part.contains('\0')
+        {
+            return Err(OutputError(format!(
+                "refusing to write `{rel}`: the path is not a plain relative path"
+            )));
+        }
+        p.push(part);
+    }
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_paths_stay_inside() {
+        let root = Path::new("/tmp/out");
+        assert!(safe_join(root, "thu-tuc/a.html").is_ok());
+        for bad in ["../x", "a/../../x", "/etc/passwd", "a//b", "c:\\x", ""] {
+            assert!(safe_join(root, bad).is_err(), "{bad}");
+        }
+    }
+}

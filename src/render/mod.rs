@@ -1,0 +1,296 @@
+//! Stage 4: render. Every output of a build is a [`Job`]; jobs render in parallel into
+//! [`OutputFile`]s that `output` writes. Renderers (website, boards, search, feeds, data) are
+//! modules that list their jobs over the same site model and views.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::views::{self, I18n, ProcedureRow, ProcedureView};
+
+pub mod assets;
+pub mod website;
+
+/// One file of the built site, path relative to the output root with `/` separators.
+pub struct OutputFile {
+    pub path: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub struct RenderError {
+    pub what: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "while rendering {}: {}", self.what, self.message)
+    }
+}
+
+/// The compiled templates and the UI strings: made once per build.
+pub struct Engine {
+    pub tera: Tera,
+    pub i18n: I18n,
+}
+
+impl Engine {
+    pub fn new(theme: &Theme, site: &Site) -> Result<Engine, RenderError> {
+        let mut tera = Tera::new();
+        // Every template that produces HTML or XML escapes by default.
+        tera.autoescape_on([".html", ".xml", ".svg"]);
+        tera.add_raw_templates(theme.templates())
+            .map_err(|e| RenderError {
+                what: "the theme's templates".into(),
+                message: tera_message(&e),
+            })?;
+        let strings = theme.translations(site.lang).map_err(|e| RenderError {
+            what: "the theme's translations".into(),
+            message: e.0,
+        })?;
+        let i18n = I18n {
+            lang: site.lang,
+            strings,
+        };
+        let globals = tera.global_context();
+        globals.insert("t", &i18n.strings);
+        globals.insert("lang", site.lang.code());
+        globals.insert("site", &SiteView::new(site));
+        Ok(Engine { tera, i18n })
+    }
+
+    /// Render `template` for the page at `path`; `root` in the template is the relative prefix
+    /// back to the site root, so every link works from `file://`.
+    pub fn render(
+        &self,
+        template: &str,
+        path: &str,
+        mut context: Context,
+    ) -> Result<OutputFile, RenderError> {
+        context.insert("root", &root_prefix(path));
+        context.insert("path", path);
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| RenderError {
+                what: path.to_string(),
+                message: tera_message(&e),
+            })?;
+        Ok(OutputFile {
+            path: path.to_string(),
+            data: html.into_bytes(),
+        })
+    }
+}
+
+/// Tera's errors chain their causes; show all of them (the cause holds the template position).
+pub fn tera_message(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str("\n  caused by: ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// `""` for `index.html`, `"../"` for `thu-tuc/x.html`, `"../../"` for `boards/u/x.html`.
+pub fn root_prefix(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// The site-wide values every template can read as `site`.
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub authority: String,
+    pub description: String,
+    pub base_url: String,
+    pub contact: crate::model::Contact,
+    pub feedback: crate::model::Feedback,
+    pub fields: Vec<NavItem>,
+    pub levels: Vec<NavItem>,
+    pub units: Vec<UnitItem>,
+    pub pages: Vec<NavItem>,
+    pub procedure_count: usize,
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+    pub description: String,
+}
+
+#[derive(Serialize)]
+pub struct UnitItem {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub level: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
+    pub count: usize,
+}
+
+impl SiteView {
+    pub fn new(site: &Site) -> SiteView {
+        let c = &site.content.site;
+        SiteView {
+            title: c.title.clone(),
+            authority: c.authority.clone(),
+            description: c.description.clone().unwrap_or_default(),
+            base_url: c.base_url.clone().unwrap_or_default(),
+            contact: c.contact.clone(),
+            feedback: c.feedback.clone(),
+            fields: site
+                .fields
+                .iter()
+                .map(|f| NavItem {
+                    id: f.f.id.clone(),
+                    name: f.f.name.clone(),
+                    url: f.url.clone(),
+                    count: f.procedures.len(),
+                    description: f.f.description.clone().unwrap_or_default(),
+                })
+                .collect(),
+            levels: site
+                .levels
+                .iter()
+                .map(|l| NavItem {
+                    id: l.l.id.clone(),
+                    name: l.l.name.clone(),
+                    url: l.url.clone(),
+                    count: l.procedures.len(),
+                    description: String::new(),
+                })
+                .collect(),
+            units: site.units.iter().map(|u| unit_item(site, u)).collect(),
+            pages: site
+                .pages
+                .iter()
+                .map(|p| NavItem {
+                    id: p.page.slug.clone(),
+                    name: p.page.title.clone(),
+                    url: p.url.clone(),
+                    count: 0,
+                    description: String::new(),
+                })
+                .collect(),
+            procedure_count: site.procedures.len(),
+        }
+    }
+}
+
+pub fn unit_item(site: &Site, u: &crate::site::SiteUnit) -> UnitItem {
+    UnitItem {
+        id: u.u.id.clone(),
+        name: u.u.name.clone(),
+        url: u.url.clone(),
+        level: site
+            .levels
+            .get(u.level)
+            .map(|l| l.l.name.clone())
+            .unwrap_or_default(),
+        address: u.u.address.clone(),
+        phone: u.u.phone.clone().unwrap_or_default(),
+        email: u.u.email.clone().unwrap_or_default(),
+        hours: u.u.hours.clone().unwrap_or_default(),
+        count: u.procedures.len(),
+    }
+}
+
+/// Everything renderers share, built once per build.
+pub struct RenderContext<'a> {
+    pub site: &'a Site<'a>,
+    pub engine: &'a Engine,
+    pub theme: &'a Theme,
+    pub content_dir: &'a Path,
+    /// Views of `site.procedures`, same order.
+    pub procedures: Vec<ProcedureView>,
+    /// Listing rows of `site.procedures`, same order.
+    pub rows: Vec<ProcedureRow>,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(
+        site: &'a Site<'a>,
+        engine: &'a Engine,
+        theme: &'a Theme,
+        content_dir: &'a Path,
+    ) -> RenderContext<'a> {
+        let procedures: Vec<ProcedureView> = site
+            .procedures
+            .par_iter()
+            .map(|sp| views::procedure_view(site, sp, &engine.i18n))
+            .collect();
+        let rows = procedures.iter().map(views::procedure_row).collect();
+        RenderContext {
+            site,
+            engine,
+            theme,
+            content_dir,
+            procedures,
+            rows,
+        }
+    }
+
+    /// Rows for a list of procedure indexes.
+    pub fn rows_of(&self, idx: &[usize]) -> Vec<&ProcedureRow> {
+        idx.iter().map(|&i| &self.rows[i]).collect()
+    }
+}
+
+/// What a build produces besides rendered pages.
+pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
+    let mut outputs = Vec::new();
+    let mut errors = Vec::new();
+    for result in [website::render(ctx), assets::render(ctx)] {
+        match result {
+            Ok(files) => outputs.extend(files),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Run jobs in parallel, keeping every error.
+pub fn run_jobs<J: Sync>(
+    jobs: &[J],
+    f: impl Fn(&J) -> Result<OutputFile, RenderError> + Sync + Send,
+) -> Result<Vec<OutputFile>, Vec<RenderError>> {
+    let results: Vec<Result<OutputFile, RenderError>> = jobs.par_iter().map(f).collect();
+    let mut ok = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => ok.push(o),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A path under the content folder for a `/`-separated relative path.
+pub fn content_path(content_dir: &Path, rel: &str) -> PathBuf {
+    rel.split('/')
+        .fold(content_dir.to_path_buf(), |p, c| p.join(c))
+}

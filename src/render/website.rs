@@ -1,0 +1,228 @@
+//! The citizens' website: home, a page per procedure, per field, per level and per counter,
+//! the A–Z list, the forms index, free pages, 404 and the sitemap.
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{OutputFile, RenderContext, RenderError, run_jobs, unit_item};
+use crate::markdown;
+use crate::site::paths;
+use crate::views::ProcedureRow;
+
+#[derive(Clone, Copy)]
+enum Job {
+    Home,
+    AToZ,
+    Forms,
+    NotFound,
+    Sitemap,
+    Procedure(usize),
+    Field(usize),
+    Level(usize),
+    Unit(usize),
+    Page(usize),
+}
+
+pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
+    let site = ctx.site;
+    let mut jobs = vec![Job::Home, Job::AToZ, Job::Forms, Job::NotFound];
+    if site.content.site.base_url.is_some() {
+        jobs.push(Job::Sitemap);
+    }
+    jobs.extend((0..site.procedures.len()).map(Job::Procedure));
+    jobs.extend((0..site.fields.len()).map(Job::Field));
+    jobs.extend((0..site.levels.len()).map(Job::Level));
+    jobs.extend((0..site.units.len()).map(Job::Unit));
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    run_jobs(&jobs, |job| render_job(ctx, *job))
+}
+
+/// Rows grouped under a heading (a field, or a letter of the alphabet).
+#[derive(Serialize)]
+struct Group<'a> {
+    id: String,
+    name: String,
+    rows: Vec<&'a ProcedureRow>,
+}
+
+fn by_field<'a>(ctx: &'a RenderContext, idx: &[usize]) -> Vec<Group<'a>> {
+    ctx.site
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(fi, f)| {
+            let rows: Vec<&ProcedureRow> = idx
+                .iter()
+                .filter(|&&i| ctx.site.procedures[i].field == fi)
+                .map(|&i| &ctx.rows[i])
+                .collect();
+            (!rows.is_empty()).then(|| Group {
+                id: f.f.id.clone(),
+                name: f.f.name.clone(),
+                rows,
+            })
+        })
+        .collect()
+}
+
+fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> {
+    let site = ctx.site;
+    let engine = ctx.engine;
+    let t = |k: &str| engine.i18n.t(k).to_string();
+    let mut c = Context::new();
+    match job {
+        Job::Home => {
+            let recent: Vec<&ProcedureRow> = site
+                .recently_updated(8)
+                .iter()
+                .map(|&i| &ctx.rows[i])
+                .collect();
+            c.insert("recent", &recent);
+            engine.render("index.html", paths::HOME, c)
+        }
+        Job::AToZ => {
+            let mut groups: Vec<Group> = Vec::new();
+            for row in &ctx.rows {
+                match groups.last_mut() {
+                    Some(g) if g.name == row.letter => g.rows.push(row),
+                    _ => groups.push(Group {
+                        id: crate::text::slugify(&row.letter),
+                        name: row.letter.clone(),
+                        rows: vec![row],
+                    }),
+                }
+            }
+            // Letters that fold alike (`D`, `Đ`) need distinct anchors.
+            for i in 1..groups.len() {
+                if groups[..i].iter().any(|g| g.id == groups[i].id) {
+                    groups[i].id = format!("{}-{i}", groups[i].id);
+                }
+            }
+            c.insert("title", &t("az.title"));
+            c.insert("groups", &groups);
+            engine.render("a-z.html", paths::A_Z, c)
+        }
+        Job::Forms => {
+            #[derive(Serialize)]
+            struct FormRow<'a> {
+                name: &'a str,
+                url: &'a str,
+                kind: String,
+                size: String,
+                used_by: Vec<(&'a str, &'a str)>,
+            }
+            let forms: Vec<FormRow> = site
+                .content
+                .forms
+                .iter()
+                .map(|f| {
+                    let (kind, size) = crate::views::form_label(&f.path, f.size);
+                    let used_by = ctx
+                        .procedures
+                        .iter()
+                        .filter(|p| p.documents.iter().any(|d| d.form_url == f.path))
+                        .map(|p| (p.title.as_str(), p.url.as_str()))
+                        .collect();
+                    FormRow {
+                        name: f.path.rsplit('/').next().unwrap_or(&f.path),
+                        url: &f.path,
+                        kind,
+                        size,
+                        used_by,
+                    }
+                })
+                .collect();
+            c.insert("title", &t("forms.title"));
+            c.insert("forms", &forms);
+            engine.render("forms.html", paths::FORMS, c)
+        }
+        Job::NotFound => {
+            c.insert("title", &t("notfound.title"));
+            engine.render("404.html", paths::NOT_FOUND, c)
+        }
+        Job::Sitemap => {
+            let base = site.content.site.base_url.clone().unwrap_or_default();
+            let mut urls: Vec<(String, String)> = vec![
+                (format!("{base}{}", paths::HOME), String::new()),
+                (format!("{base}{}", paths::A_Z), String::new()),
+            ];
+            urls.extend(
+                ctx.procedures
+                    .iter()
+                    .map(|p| (format!("{base}{}", p.url), p.updated_iso.clone())),
+            );
+            urls.extend(
+                site.fields
+                    .iter()
+                    .map(|f| (format!("{base}{}", f.url), String::new())),
+            );
+            urls.extend(
+                site.levels
+                    .iter()
+                    .map(|l| (format!("{base}{}", l.url), String::new())),
+            );
+            urls.extend(
+                site.units
+                    .iter()
+                    .map(|u| (format!("{base}{}", u.url), String::new())),
+            );
+            urls.extend(
+                site.pages
+                    .iter()
+                    .map(|p| (format!("{base}{}", p.url), String::new())),
+            );
+            c.insert("urls", &urls);
+            engine.render("sitemap.xml", paths::SITEMAP, c)
+        }
+        Job::Procedure(i) => {
+            let view = &ctx.procedures[i];
+            c.insert("p", view);
+            c.insert("title", &view.title);
+            engine.render("procedure.html", &view.url, c)
+        }
+        Job::Field(i) => {
+            let f = &site.fields[i];
+            c.insert("title", &f.f.name);
+            c.insert("kind", "field");
+            c.insert("intro", &f.f.description.clone().unwrap_or_default());
+            c.insert(
+                "groups",
+                &[Group {
+                    id: f.f.id.clone(),
+                    name: String::new(),
+                    rows: ctx.rows_of(&f.procedures),
+                }],
+            );
+            engine.render("list.html", &f.url, c)
+        }
+        Job::Level(i) => {
+            let l = &site.levels[i];
+            let units: Vec<_> = l
+                .units
+                .iter()
+                .map(|&u| unit_item(site, &site.units[u]))
+                .collect();
+            c.insert("title", &l.l.name);
+            c.insert("kind", "level");
+            c.insert("intro", "");
+            c.insert("units", &units);
+            c.insert("groups", &by_field(ctx, &l.procedures));
+            engine.render("list.html", &l.url, c)
+        }
+        Job::Unit(i) => {
+            let u = &site.units[i];
+            c.insert("title", &u.u.name);
+            c.insert("kind", "unit");
+            c.insert("intro", "");
+            c.insert("unit", &unit_item(site, u));
+            c.insert("groups", &by_field(ctx, &u.procedures));
+            engine.render("list.html", &u.url, c)
+        }
+        Job::Page(i) => {
+            let p = &site.pages[i];
+            c.insert("title", &p.page.title);
+            c.insert("body_html", &markdown::to_html(&p.page.body));
+            engine.render("page.html", &p.url, c)
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Stage 3: the site model. Validated content plus what every renderer needs: output paths,
+//! Vietnamese alphabetical order, and indexes by field, level and counter (unit).
+
+use std::collections::HashMap;
+
+use crate::format::Lang;
+use crate::model::*;
+use crate::text::{slugify, vi_cmp};
+
+pub struct Site<'c> {
+    pub content: &'c Content,
+    pub lang: Lang,
+    /// Every procedure, in Vietnamese alphabetical order of title (code breaks ties).
+    pub procedures: Vec<SiteProcedure<'c>>,
+    pub fields: Vec<SiteField<'c>>,
+    pub levels: Vec<SiteLevel<'c>>,
+    pub units: Vec<SiteUnit<'c>>,
+    /// Free pages by `order`, then title.
+    pub pages: Vec<SitePage<'c>>,
+}
+
+pub struct SiteProcedure<'c> {
+    pub p: &'c Procedure,
+    pub slug: String,
+    /// Output path relative to the site root, `/`-separated.
+    pub url: String,
+    pub field: usize,
+    pub level: usize,
+    /// The counters that post this procedure (its `units`, or every unit of its level).
+    pub units: Vec<usize>,
+}
+
+pub struct SiteField<'c> {
+    pub f: &'c Field,
+    pub url: String,
+    pub procedures: Vec<usize>,
+}
+
+pub struct SiteLevel<'c> {
+    pub l: &'c Level,
+    pub url: String,
+    pub procedures: Vec<usize>,
+    pub units: Vec<usize>,
+}
+
+pub struct SiteUnit<'c> {
+    pub u: &'c Unit,
+    pub url: String,
+    pub level: usize,
+    pub parent: Option<usize>,
+    pub procedures: Vec<usize>,
+}
+
+pub struct SitePage<'c> {
+    pub page: &'c Page,
+    pub url: String,
+}
+
+/// Fixed output paths of the listing pages.
+pub mod paths {
+    pub const HOME: &str = "index.html";
+    pub const A_Z: &str = "a-z.html";
+    pub const FORMS: &str = "bieu-mau.html";
+    pub const NOT_FOUND: &str = "404.html";
+    pub const SEARCH: &str = "tim-kiem.html";
+    pub const SITEMAP: &str = "sitemap.xml";
+}
+
+/// The path segment for an id: ids are usually slugs already; anything else is folded.
+pub fn id_segment(id: &str) -> String {
+    let s = slugify(id);
+    if s.is_empty() { "x".into() } else { s }
+}
+
+impl<'c> Site<'c> {
+    /// Build the model. Content must have passed validation; unknown references are skipped
+    /// rather than trusted.
+    pub fn build(content: &'c Content) -> Site<'c> {
+        let lang = content.site.language;
+        let mut fields: Vec<SiteField> = content
+            .fields
+            .iter()
+            .map(|f| SiteField {
+                f,
+                url: format!("linh-vuc/{}.html", id_segment(&f.id)),
+                procedures: Vec::new(),
+            })
+            .collect();
+        let mut levels: Vec<SiteLevel> = content
+            .site
+            .levels
+            .iter()
+            .map(|l| SiteLevel {
+                l,
+                url: format!("cap/{}.html", id_segment(&l.id)),
+                procedures: Vec::new(),
+                units: Vec::new(),
+            })
+            .collect();
+        let field_index: HashMap<&str, usize> = content
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect();
+        let level_index: HashMap<&str, usize> = content
+            .site
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i))
+            .collect();
+        let unit_index: HashMap<&str, usize> = content
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+
+        let mut units: Vec<SiteUnit> = content
+            .units
+            .iter()
+            .map(|u| SiteUnit {
+                u,
+                url: format!("don-vi/{}.html", id_segment(&u.id)),
+                level: level_index
+                    .get(u.level.value.as_str())
+                    .copied()
+                    .unwrap_or(0),
+                parent: u
+                    .parent
+                    .as_ref()
+                    .and_then(|p| unit_index.get(p.value.as_str()).copied()),
+                procedures: Vec::new(),
+            })
+            .collect();
+        for (i, u) in units.iter().enumerate() {
+            if let Some(l) = levels.get_mut(u.level) {
+                l.units.push(i);
+            }
+        }
+
+        let mut sorted: Vec<&Procedure> = content.procedures.iter().collect();
+        sorted.sort_by(|a, b| {
+            vi_cmp(&a.title, &b.title).then_with(|| a.code.value.cmp(&b.code.value))
+        });
+        let slugs = unique_slugs(&sorted);
+        let mut procedures = Vec::with_capacity(sorted.len());
+        for (p, slug) in sorted.into_iter().zip(slugs) {
+            let (Some(&field), Some(&level)) = (
+                field_index.get(p.field.value.as_str()),
+                level_index.get(p.level.value.as_str()),
+            ) else {
+                continue;
+            };
+            let posted_by: Vec<usize> = if p.units.is_empty() {
+                units
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, u)| u.level == level)
+                    .map(|(i, _)| i)
+                    .collect()
+            } else {
+                p.units
+                    .iter()
+                    .filter_map(|u| unit_index.get(u.value.as_str()).copied())
+                    .collect()
+            };
+            procedures.push(SiteProcedure {
+                p,
+                url: format!("thu-tuc/{slug}.html"),
+                slug,
+                field,
+                level,
+                units: posted_by,
+            });
+        }
+        for (i, sp) in procedures.iter().enumerate() {
+            fields[sp.field].procedures.push(i);
+            levels[sp.level].procedures.push(i);
+            for &u in &sp.units {
+                units[u].procedures.push(i);
+            }
+        }
+
+        let mut pages: Vec<SitePage> = content
+            .pages
+            .iter()
+            .map(|page| SitePage {
+                page,
+                url: format!("trang/{}.html", page.slug),
+            })
+            .collect();
+        pages.sort_by(|a, b| {
+            a.page
+                .order
+                .cmp(&b.page.order)
+                .then_with(|| vi_cmp(&a.page.title, &b.page.title))
+        });
+
+        Site {
+            content,
+            lang,
+            procedures,
+            fields,
+            levels,
+            units,
+            pages,
+        }
+    }
+
+    /// Procedures updated most recently first (ties: alphabetical order).
+    pub fn recently_updated(&self, n: usize) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..self.procedures.len())
+            .filter(|&i| self.procedures[i].p.updated.is_some())
+            .collect();
+        idx.sort_by(|&a, &b| {
+            let (pa, pb) = (&self.procedures[a].p, &self.procedures[b].p);
+            pb.updated
+                .as_ref()
+                .map(|d| d.value)
+                .cmp(&pa.updated.as_ref().map(|d| d.value))
+                .then(a.cmp(&b))
+        });
+        idx.truncate(n);
+        idx
+    }
+
+    /// Every output path a page of this site will have, for link checks and `serve`.
+    pub fn procedure_by_code(&self, code: &str) -> Option<&SiteProcedure<'c>> {
+        self.procedures.iter().find(|p| p.p.code.value == code)
+    }
+}
+
+/// Slugs from titles; titles that fold to the same slug (`Ma`/`Mã`) get their code appended
+/// so each page has its own stable file.
+fn unique_slugs(sorted: &[&Procedure]) -> Vec<String> {
+    let base: Vec<String> = sorted
+        .iter()
+        .map(|p| {
+            let s = slugify(&p.title);
+            if s.is_empty() {
+                slugify(&p.code.value)
+            } else {
+                s
+            }
+        })
+        .map(|s| {
+            if s.is_empty() {
+                "thu-tuc".to_string()
+            } else {
+                s
+            }
+        })
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for s in &base {
+        *count.entry(s.as_str()).or_default() += 1;
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    base.iter()
+        .zip(sorted)
+        .map(|(s, p)| {
+            let mut slug = if count[s.as_str()] > 1 {
+                format!("{s}-{}", slugify(&p.code.value))
+            } else {
+                s.clone()
+            };
+            // Same title and same code cannot pass validation, but never let two pages share a file.
+            let n = seen.entry(slug.clone()).or_default();
+            *n += 1;
+            if *n > 1 {
+                slug = format!("{slug}-{n}");
+            }
+            slug
+        })
+        .collect()
+}

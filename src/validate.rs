@@ -1,0 +1,252 @@
+//! Stage 2: checks across files — ids that must exist, codes that must be unique, form files,
+//! dates that cannot be right. Loading already checked each file on its own.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, list_some};
+use crate::model::*;
+use crate::yaml::Pos;
+
+/// Options that change what counts as a problem.
+pub struct Rules {
+    pub today: jiff::civil::Date,
+}
+
+pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let site_src = content.sources.site.as_ref();
+    let units_src = content.sources.units.as_ref();
+    let fields_src = content.sources.fields.as_ref();
+
+    let at = |file: Option<&SourceFile>, pos: Pos, message: String| -> Diagnostic {
+        match file {
+            Some(f) => Diagnostic::error(&f.path, message).at(pos, &f.text),
+            None => Diagnostic::error(std::path::Path::new("content"), message),
+        }
+    };
+
+    duplicates(
+        content.site.levels.iter().map(|l| (l.id.as_str(), l.pos)),
+        "level",
+        |pos, m| diags.push(at(site_src, pos, m)),
+    );
+    duplicates(
+        content.fields.iter().map(|f| (f.id.as_str(), f.pos)),
+        "field",
+        |pos, m| diags.push(at(fields_src, pos, m)),
+    );
+    duplicates(
+        content.units.iter().map(|u| (u.id.as_str(), u.pos)),
+        "unit",
+        |pos, m| diags.push(at(units_src, pos, m)),
+    );
+    if content.site.levels.is_empty() {
+        diags.push(at(
+            site_src,
+            Pos {
+                line: 1,
+                col: 1,
+                ..Pos::default()
+            },
+            "`levels` lists no administrative level".into(),
+        ));
+    }
+
+    let level_ids: Vec<&str> = content.site.levels.iter().map(|l| l.id.as_str()).collect();
+    let field_ids: Vec<&str> = content.fields.iter().map(|f| f.id.as_str()).collect();
+    let unit_ids: Vec<&str> = content.units.iter().map(|u| u.id.as_str()).collect();
+    let unit_level: HashMap<&str, &str> = content
+        .units
+        .iter()
+        .map(|u| (u.id.as_str(), u.level.value.as_str()))
+        .collect();
+
+    for u in &content.units {
+        if let Some(d) = unknown_ref(&u.level, "level", &level_ids) {
+            diags.push(at(units_src, u.level.pos, d.0).field("level").hint(d.1));
+        }
+        if let Some(parent) = &u.parent
+            && let Some(d) = unknown_ref(parent, "unit", &unit_ids)
+        {
+            diags.push(at(units_src, parent.pos, d.0).field("parent").hint(d.1));
+        }
+    }
+
+    let forms: HashSet<&str> = content.forms.iter().map(|f| f.path.as_str()).collect();
+    let mut codes: HashMap<&str, &Procedure> = HashMap::new();
+    for p in &content.procedures {
+        let err = |pos: Pos, field: &str, message: String| {
+            Diagnostic::error(&p.file, message)
+                .at(pos, &p.text)
+                .field(field)
+        };
+        if !p.code.value.is_empty() {
+            if let Some(first) = codes.get(p.code.value.as_str()) {
+                diags.push(
+                    err(p.code.pos, "code", format!("the code {} is already used by {}", p.code.value, first.file.display()))
+                        .related(format!("first used at {}:{}", first.file.display(), first.code.pos.line))
+                        .hint("each procedure has its own national code; a local variant takes a suffix such as `.01`"),
+                );
+            } else {
+                codes.insert(&p.code.value, p);
+            }
+        }
+        if let Some((msg, hint)) = unknown_ref(&p.field, "field", &field_ids) {
+            diags.push(err(p.field.pos, "field", msg).hint(hint));
+        }
+        if let Some((msg, hint)) = unknown_ref(&p.level, "level", &level_ids) {
+            diags.push(err(p.level.pos, "level", msg).hint(hint));
+        }
+        for (i, u) in p.units.iter().enumerate() {
+            let field = format!("units[{i}]");
+            if let Some((msg, hint)) = unknown_ref(u, "unit", &unit_ids) {
+                diags.push(err(u.pos, &field, msg).hint(hint));
+            } else if let Some(level) = unit_level.get(u.value.as_str())
+                && *level != p.level.value
+                && level_ids.contains(&p.level.value.as_str())
+            {
+                let same: Vec<&str> = content
+                    .units
+                    .iter()
+                    .filter(|x| x.level.value == p.level.value)
+                    .map(|x| x.id.as_str())
+                    .collect();
+                diags.push(
+                        err(u.pos, &field, format!("the unit `{}` is at level `{level}`, but this procedure is at level `{}`", u.value, p.level.value))
+                            .hint(if same.is_empty() { "no unit is at this procedure's level".into() } else { format!("units at level `{}`: {}", p.level.value, list_some(same, 8)) }),
+                    );
+            }
+        }
+        if p.units.is_empty()
+            && level_ids.contains(&p.level.value.as_str())
+            && !content.units.iter().any(|u| u.level.value == p.level.value)
+        {
+            diags.push(
+                Diagnostic::warning(&p.file, format!("no counter in units.yaml is at level `{}`, so no counter posts this procedure", p.level.value))
+                    .at(p.level.pos, &p.text)
+                    .field("level"),
+            );
+        }
+        for (i, d) in p.documents.iter().enumerate() {
+            let Some(form) = &d.form else { continue };
+            let field = format!("documents[{i}].form");
+            if let Some((msg, hint)) = form_problem(&form.value, &forms) {
+                diags.push(err(form.pos, &field, msg).hint(hint));
+            }
+        }
+        if let Some(updated) = &p.updated {
+            let days = (rules.today - updated.value).get_days();
+            if updated.value > rules.today.saturating_add(jiff::Span::new().days(1)) {
+                diags.push(
+                    err(
+                        updated.pos,
+                        "updated",
+                        format!(
+                            "`updated` is in the future ({})",
+                            crate::format::date_dmy(updated.value)
+                        ),
+                    )
+                    .hint("write the date the procedure text was last checked, not a planned date"),
+                );
+            } else if days > 365 {
+                diags.push(
+                    Diagnostic::warning(&p.file, format!("`updated` is more than 12 months ago ({}); check the procedure is still current", crate::format::date_dmy(updated.value)))
+                        .at(updated.pos, &p.text)
+                        .field("updated"),
+                );
+            }
+        }
+        let has_online_channel = p.channels.iter().any(|c| c.method == Method::Online);
+        if has_online_channel && p.online.as_ref().and_then(|o| o.url.as_ref()).is_none() {
+            let pos = p
+                .channels
+                .iter()
+                .find(|c| c.method == Method::Online)
+                .map_or(p.pos, |c| c.pos);
+            diags.push(
+                Diagnostic::warning(&p.file, "an online channel is listed but the procedure has no `online.url`")
+                    .at(pos, &p.text)
+                    .field("online.url")
+                    .hint("add `online: {level: partial, url: \"https://…\"}` so citizens can find the service"),
+            );
+        }
+    }
+    diags
+}
+
+fn duplicates<'a>(
+    ids: impl Iterator<Item = (&'a str, Pos)>,
+    what: &str,
+    mut report: impl FnMut(Pos, String),
+) {
+    let mut seen: HashMap<&str, Pos> = HashMap::new();
+    for (id, pos) in ids {
+        if id.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.get(id) {
+            report(
+                pos,
+                format!(
+                    "the {what} id `{id}` is defined twice (first at line {})",
+                    first.line
+                ),
+            );
+        } else {
+            seen.insert(id, pos);
+        }
+    }
+}
+
+/// `(message, hint)` when `id` is not among `known`.
+fn unknown_ref(id: &Located<String>, what: &str, known: &[&str]) -> Option<(String, String)> {
+    if known.contains(&id.value.as_str()) || id.value.is_empty() {
+        return None;
+    }
+    let hint = match did_you_mean(&id.value, known.iter().copied()) {
+        Some(s) => format!(
+            "did you mean `{s}`? known {what}s: {}",
+            list_some(known.iter().copied(), 12)
+        ),
+        None if known.is_empty() => format!("no {what} is defined yet"),
+        None => format!("known {what}s: {}", list_some(known.iter().copied(), 12)),
+    };
+    Some((format!("unknown {what} `{}`", id.value), hint))
+}
+
+/// Why a `form:` path is not acceptable, if it is not.
+fn form_problem(form: &str, forms: &HashSet<&str>) -> Option<(String, String)> {
+    let normalized = form.replace('\\', "/");
+    if normalized.starts_with('/')
+        || normalized.contains(':')
+        || normalized.split('/').any(|c| c == ".." || c == ".")
+    {
+        return Some((
+            format!("the form path `{form}` points outside `content/forms/`"),
+            "form files live in content/forms/; write the path as `forms/<file name>`".into(),
+        ));
+    }
+    if !normalized.starts_with("forms/") {
+        return Some((
+            format!("the form path `{form}` must start with `forms/`"),
+            format!("write `forms/{normalized}`"),
+        ));
+    }
+    if forms.contains(normalized.as_str()) {
+        return None;
+    }
+    let known: Vec<&str> = {
+        let mut v: Vec<&str> = forms.iter().copied().collect();
+        v.sort();
+        v
+    };
+    let hint = match did_you_mean(&normalized, known.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if known.is_empty() => "content/forms/ holds no files".into(),
+        None => format!(
+            "files in content/forms/: {}",
+            list_some(known.iter().copied(), 8)
+        ),
+    };
+    Some((format!("the form file `{form}` does not exist"), hint))
+}

@@ -1,0 +1,474 @@
+//! What templates see: plain, pre-formatted views of the site model, built once and shared by
+//! every renderer (website, boards, search, feeds). Fees, durations and dates are worded here
+//! from the primitives in `format`; the words come from the theme's translations.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::format::{self, Lang};
+use crate::markdown;
+use crate::model::*;
+use crate::site::{Site, SiteProcedure};
+
+/// UI strings of the theme for the site's language.
+pub struct I18n {
+    pub lang: Lang,
+    pub strings: HashMap<String, String>,
+}
+
+impl I18n {
+    /// The text for `key`, or the key itself so a missing translation shows, not breaks.
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ProcedureView {
+    pub code: String,
+    pub title: String,
+    pub url: String,
+    pub field: Link,
+    pub level: Link,
+    pub audience: Vec<String>,
+    pub keywords: Vec<String>,
+    pub summary_html: String,
+    pub summary_text: String,
+    pub steps_html: Vec<String>,
+    pub channels: Vec<ChannelView>,
+    pub documents: Vec<DocumentView>,
+    pub requirements_html: String,
+    pub result: String,
+    pub agency: String,
+    pub legal_basis: Vec<LegalView>,
+    pub online: Option<OnlineView>,
+    pub abolished: bool,
+    pub effective: String,
+    pub updated: String,
+    pub updated_iso: String,
+    pub history: Vec<ChangeView>,
+    pub units: Vec<Link>,
+    /// The quickest channel's duration, for listings.
+    pub duration_short: String,
+    /// All channels' fees in one phrase, for listings.
+    pub fee_short: String,
+    pub online_level: String,
+    pub json_ld: String,
+}
+
+#[derive(Serialize)]
+pub struct ChannelView {
+    pub method: String,
+    pub method_name: String,
+    pub duration: String,
+    pub duration_max: String,
+    pub duration_note_html: String,
+    pub fees: Vec<FeeView>,
+    pub fee_text: String,
+    pub free: bool,
+}
+
+#[derive(Serialize)]
+pub struct FeeView {
+    pub name: String,
+    pub text: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct DocumentView {
+    pub name: String,
+    pub form_url: String,
+    pub form_name: String,
+    pub form_type: String,
+    pub form_size: String,
+    pub originals: u32,
+    pub copies: u32,
+    pub show_only: bool,
+    pub condition: String,
+    pub note: String,
+}
+
+#[derive(Serialize)]
+pub struct LegalView {
+    pub number: String,
+    pub title: String,
+    pub issued: String,
+    pub issuer: String,
+}
+
+#[derive(Serialize)]
+pub struct OnlineView {
+    pub level: String,
+    pub level_name: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ChangeView {
+    pub date: String,
+    pub date_iso: String,
+    pub decision: String,
+    pub change_html: String,
+}
+
+/// Wording of one fee row: `8.000 đồng/bản`, `1.000 đồng/trang (từ trang thứ 3)`,
+/// `… tối đa 200.000 đồng`, `Miễn phí`, or the act that sets it when the amount is not fixed.
+pub fn fee_text(fee: &Fee, i18n: &I18n) -> String {
+    let lang = i18n.lang;
+    let mut text = match fee.amount {
+        Some(0) => i18n.t("fee.free").to_string(),
+        Some(amount) => {
+            let mut s = format::money(amount, lang);
+            if let Some(per) = &fee.per {
+                s.push('/');
+                s.push_str(per);
+            }
+            s
+        }
+        None => fee
+            .basis
+            .clone()
+            .unwrap_or_else(|| i18n.t("fee.set_by_law").to_string()),
+    };
+    if let Some(from) = fee.from {
+        let per = fee.per.as_deref().unwrap_or("");
+        text.push_str(&format!(
+            " ({})",
+            i18n.t("fee.from")
+                .replace("{per}", per)
+                .replace("{n}", &from.to_string())
+        ));
+    }
+    if let Some(max) = fee.max {
+        text.push_str(&format!(
+            ", {} {}",
+            i18n.t("fee.max"),
+            format::money(max, lang)
+        ));
+    }
+    if fee.amount.is_some()
+        && let Some(basis) = &fee.basis
+    {
+        text.push_str(&format!(" ({basis})"));
+    }
+    text
+}
+
+/// True when nothing is charged on this channel.
+pub fn is_free(fees: &[Fee]) -> bool {
+    fees.iter().all(|f| f.amount == Some(0))
+}
+
+/// One phrase for a channel's fees, used in tables: `Miễn phí` or `Lệ phí: 8.000 đồng/bản; …`.
+pub fn channel_fee_text(fees: &[Fee], i18n: &I18n) -> String {
+    if is_free(fees) {
+        return i18n.t("fee.free").to_string();
+    }
+    fees.iter()
+        .filter(|f| f.amount != Some(0))
+        .map(|f| format!("{}: {}", f.name, fee_text(f, i18n)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The file type label and size of a form, e.g. (`PDF`, `12 KB`).
+pub fn form_label(path: &str, size: u64) -> (String, String) {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_uppercase())
+        .unwrap_or_default();
+    let size = if size < 1024 {
+        format!("{size} B")
+    } else if size < 1024 * 1024 {
+        format!("{} KB", size.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", size as f64 / 1_048_576.0)
+    };
+    (ext, size)
+}
+
+fn date_or_empty(d: Option<jiff::civil::Date>) -> String {
+    d.map(format::date_dmy).unwrap_or_default()
+}
+
+/// JSON for a `<script type="application/ld+json">` block: `<`, `>` and `&` are escaped so
+/// no text can close the element.
+pub fn json_for_script(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> ProcedureView {
+    let p = sp.p;
+    let content = site.content;
+    let field = &site.fields[sp.field];
+    let level = &site.levels[sp.level];
+    let channels: Vec<ChannelView> = p
+        .channels
+        .iter()
+        .map(|c| ChannelView {
+            method: c.method.id().to_string(),
+            method_name: i18n.t(&format!("method.{}", c.method.id())).to_string(),
+            duration: c.duration.display(i18n.lang),
+            duration_max: c
+                .duration_max
+                .map(|d| d.display(i18n.lang))
+                .unwrap_or_default(),
+            duration_note_html: c
+                .duration_note
+                .as_deref()
+                .map(markdown::to_inline_html)
+                .unwrap_or_default(),
+            fees: c
+                .fees
+                .iter()
+                .map(|f| FeeView {
+                    name: f.name.clone(),
+                    text: fee_text(f, i18n),
+                    note: f.note.clone().unwrap_or_default(),
+                })
+                .collect(),
+            fee_text: channel_fee_text(&c.fees, i18n),
+            free: is_free(&c.fees),
+        })
+        .collect();
+    let documents = p
+        .documents
+        .iter()
+        .map(|d| {
+            let form = d.form.as_ref().map(|f| f.value.replace('\\', "/"));
+            let size = form
+                .as_deref()
+                .and_then(|f| content.forms.iter().find(|x| x.path == f))
+                .map_or(0, |x| x.size);
+            let (form_type, form_size) = form
+                .as_deref()
+                .map(|f| form_label(f, size))
+                .unwrap_or_default();
+            DocumentView {
+                name: d.name.clone(),
+                form_name: form
+                    .as_deref()
+                    .and_then(|f| f.rsplit('/').next())
+                    .unwrap_or("")
+                    .to_string(),
+                form_url: form.unwrap_or_default(),
+                form_type,
+                form_size,
+                originals: d.originals,
+                copies: d.copies,
+                show_only: d.kind == DocumentKind::Show,
+                condition: d.condition.clone().unwrap_or_default(),
+                note: d.note.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let quickest = p.channels.iter().min_by_key(|c| c.duration.sort_key());
+    let fee_short = {
+        let mut phrases: Vec<String> = Vec::new();
+        for c in &p.channels {
+            let text = channel_fee_text(&c.fees, i18n);
+            if !phrases.contains(&text) {
+                phrases.push(text);
+            }
+        }
+        if phrases.len() > 1 {
+            p.channels
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        i18n.t(&format!("method.{}", c.method.id())),
+                        channel_fee_text(&c.fees, i18n)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        } else {
+            phrases
+                .pop()
+                .unwrap_or_else(|| i18n.t("fee.free").to_string())
+        }
+    };
+    let online = p.online.as_ref().map(|o| {
+        let level = match o.level {
+            OnlineLevel::Full => "full",
+            OnlineLevel::Partial => "partial",
+        };
+        OnlineView {
+            level: level.into(),
+            level_name: i18n.t(&format!("online.{level}")).to_string(),
+            url: o.url.clone().unwrap_or_default(),
+        }
+    });
+    let online_level = online.as_ref().map_or_else(
+        || i18n.t("online.none").to_string(),
+        |o| o.level_name.clone(),
+    );
+    let summary_text = p
+        .summary
+        .as_deref()
+        .map(markdown::to_plain_text)
+        .unwrap_or_default();
+    let json_ld = {
+        let mut v = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "GovernmentService",
+            "name": p.title,
+            "identifier": p.code.value,
+            "serviceType": field.f.name,
+            "provider": {"@type": "GovernmentOrganization", "name": p.agency},
+            "areaServed": content.site.authority,
+            "description": summary_text,
+        });
+        if let Some(base) = &content.site.base_url {
+            v["url"] = serde_json::Value::String(format!("{base}{}", sp.url));
+        }
+        json_for_script(&v)
+    };
+    ProcedureView {
+        code: p.code.value.clone(),
+        title: p.title.clone(),
+        url: sp.url.clone(),
+        field: Link {
+            id: field.f.id.clone(),
+            name: field.f.name.clone(),
+            url: field.url.clone(),
+        },
+        level: Link {
+            id: level.l.id.clone(),
+            name: level.l.name.clone(),
+            url: level.url.clone(),
+        },
+        audience: p
+            .audience
+            .iter()
+            .map(|a| i18n.t(&format!("audience.{a}")).to_string())
+            .collect(),
+        keywords: p.keywords.clone(),
+        summary_html: p
+            .summary
+            .as_deref()
+            .map(markdown::to_html)
+            .unwrap_or_default(),
+        summary_text,
+        steps_html: p
+            .steps
+            .iter()
+            .map(|s| markdown::to_inline_html(s))
+            .collect(),
+        channels,
+        documents,
+        requirements_html: p
+            .requirements
+            .as_deref()
+            .map(markdown::to_html)
+            .unwrap_or_default(),
+        result: p.result.clone(),
+        agency: p.agency.clone(),
+        legal_basis: p
+            .legal_basis
+            .iter()
+            .map(|a| LegalView {
+                number: a.number.clone(),
+                title: a.title.clone(),
+                issued: date_or_empty(a.issued),
+                issuer: a.issuer.clone().unwrap_or_default(),
+            })
+            .collect(),
+        online,
+        abolished: p.status == Status::Abolished,
+        effective: date_or_empty(p.effective),
+        updated: date_or_empty(p.updated.as_ref().map(|d| d.value)),
+        updated_iso: p
+            .updated
+            .as_ref()
+            .map(|d| format::date_iso(d.value))
+            .unwrap_or_default(),
+        history: p
+            .history
+            .iter()
+            .map(|h| ChangeView {
+                date: format::date_dmy(h.date),
+                date_iso: format::date_iso(h.date),
+                decision: h.decision.clone(),
+                change_html: markdown::to_inline_html(&h.change),
+            })
+            .collect(),
+        units: sp
+            .units
+            .iter()
+            .map(|&u| {
+                let u = &site.units[u];
+                Link {
+                    id: u.u.id.clone(),
+                    name: u.u.name.clone(),
+                    url: u.url.clone(),
+                }
+            })
+            .collect(),
+        duration_short: quickest
+            .map(|c| c.duration.display(i18n.lang))
+            .unwrap_or_default(),
+        fee_short,
+        online_level,
+        json_ld,
+    }
+}
+
+/// A row of a listing (A–Z, field, level, counter pages).
+#[derive(Serialize, Clone)]
+pub struct ProcedureRow {
+    pub code: String,
+    pub title: String,
+    pub url: String,
+    pub field: String,
+    pub level: String,
+    pub duration: String,
+    pub fee: String,
+    pub abolished: bool,
+    /// First letter for A–Z grouping (Vietnamese letters: `Đ` is its own group).
+    pub letter: String,
+    pub updated: String,
+}
+
+pub fn procedure_row(v: &ProcedureView) -> ProcedureRow {
+    let letter = v
+        .title
+        .chars()
+        .next()
+        .map(|c| base_letter(&c.to_uppercase().to_string()))
+        .unwrap_or_default();
+    ProcedureRow {
+        code: v.code.clone(),
+        title: v.title.clone(),
+        url: v.url.clone(),
+        field: v.field.name.clone(),
+        level: v.level.name.clone(),
+        duration: v.duration_short.clone(),
+        fee: v.fee_short.clone(),
+        abolished: v.abolished,
+        letter,
+        updated: v.updated.clone(),
+    }
+}
+
+/// The letter of the Vietnamese alphabet a character belongs to: tone marks removed, letter
+/// marks kept (`Ấ` → `Â`, `Đ` stays `Đ`).
+pub fn base_letter(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+    s.nfd().filter(|c| !TONES.contains(c)).nfc().collect()
+}

@@ -1,0 +1,195 @@
+//! Building a site: what the citizen sees on the pages.
+
+mod common;
+use common::SiteTest;
+
+#[test]
+fn builds_the_minimal_site_with_a_summary_line() {
+    let t = SiteTest::fixture("minimal");
+    let r = t.build();
+    r.assert_stdout_contains("Built 3 procedures");
+    for page in [
+        "index.html",
+        "a-z.html",
+        "bieu-mau.html",
+        "404.html",
+        "sitemap.xml",
+        "thu-tuc/dang-ky-khai-sinh.html",
+        "linh-vuc/ho-tich.html",
+        "cap/commune.html",
+        "don-vi/xa-a.html",
+        "trang/huong-dan.html",
+        "forms/to-khai.pdf",
+        "static/site.css",
+    ] {
+        assert!(t.path("public").join(page).is_file(), "missing {page}");
+    }
+}
+
+#[test]
+fn the_procedure_page_shows_every_field_of_its_yaml() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    let page = "public/thu-tuc/dang-ky-khai-sinh.html";
+    for needle in [
+        "<h1>Đăng ký khai sinh</h1>",
+        "1.001193",                                // code
+        "Hộ tịch",                                 // field
+        "Cấp xã",                                  // level
+        "Công dân Việt Nam, Người nước ngoài",     // audience
+        "<strong>trẻ em</strong>",                 // summary, Markdown
+        "<strong>Bước 1:</strong> Nộp tờ khai.",   // steps
+        "Trực tiếp",                               // channel
+        "Trong ngày",                              // duration "same day"
+        "Nhận hồ sơ sau 15 giờ",                   // duration_note
+        "Miễn phí",                                // amount 0
+        "Miễn lệ phí đăng ký khai sinh đúng hạn.", // fee note
+        "Trực tuyến",
+        "3 ngày làm việc",                              // "03 ngày làm việc"
+        "5 ngày làm việc",                              // duration_max
+        "Tờ khai đăng ký khai sinh",                    // documents
+        "href=\"../forms/to-khai.pdf\"",                // form link, relative
+        "(PDF,",                                        // form type
+        "Trường hợp: Trẻ sinh tại cơ sở y tế",          // condition
+        "xuất trình",                                   // kind: show
+        "Người đi đăng ký là cha, mẹ hoặc người thân.", // requirements
+        "Giấy khai sinh (bản chính)",                   // result
+        "Ủy ban nhân dân cấp xã",                       // agency
+        "60/2014/QH13",                                 // legal basis
+        "Luật Hộ tịch",
+        "20/11/2014",                          // issued, dd/mm/yyyy
+        "Một phần",                            // online level
+        "href=\"https://dichvucong.gov.vn/\"", // online url
+        "01/01/2019",                          // effective
+        "01/10/2026",                          // updated
+        "12/03/2019",                          // history date
+        "Công bố thủ tục chuẩn hóa.",          // history change
+        "Bộ phận một cửa xã A",                // posted by both communes
+        "Bộ phận một cửa xã B",
+        "\"@type\":\"GovernmentService\"", // JSON-LD
+    ] {
+        t.check_file_contains(page, needle);
+    }
+}
+
+#[test]
+fn fees_read_as_citizens_expect() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    t.check_file_contains(
+        "public/thu-tuc/cap-ban-sao-trich-luc-ho-tich.html",
+        "8.000\u{a0}đồng/bản",
+    );
+    let land = "public/thu-tuc/cap-giay-chung-nhan-quyen-su-dung-dat-lan-dau.html";
+    t.check_file_contains(land, "Theo Nghị quyết của HĐND tỉnh")
+        .check_file_contains(land, "2.000\u{a0}đồng/trang")
+        .check_file_contains(
+            land,
+            "1.000\u{a0}đồng/trang (từ trang thứ 3), tối đa 200.000\u{a0}đồng",
+        )
+        .check_file_contains(land, "Thủ tục đã bãi bỏ.");
+}
+
+#[test]
+fn a_procedure_restricted_to_one_unit_is_listed_only_there() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    t.check_file_contains("public/don-vi/xa-a.html", "Cấp bản sao trích lục hộ tịch");
+    t.check_file_doesnt_contain("public/don-vi/xa-b.html", "Cấp bản sao trích lục hộ tịch");
+    t.check_file_contains("public/don-vi/xa-b.html", "Đăng ký khai sinh");
+    t.check_file_contains(
+        "public/don-vi/huyen.html",
+        "Cấp Giấy chứng nhận quyền sử dụng đất",
+    );
+}
+
+#[test]
+fn links_are_relative_so_the_site_opens_from_disk() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    t.check_file_contains("public/index.html", "href=\"static/site.css\"")
+        .check_file_contains(
+            "public/thu-tuc/dang-ky-khai-sinh.html",
+            "href=\"../static/site.css\"",
+        )
+        .check_file_contains(
+            "public/thu-tuc/dang-ky-khai-sinh.html",
+            "href=\"../index.html\"",
+        )
+        .check_file_doesnt_contain("public/index.html", "href=\"/")
+        .check_file_doesnt_contain("public/index.html", "https://thu.example.vn/");
+    t.check_file_contains(
+        "public/sitemap.xml",
+        "<loc>https://thu.example.vn/thu-tuc/dang-ky-khai-sinh.html</loc>",
+    );
+}
+
+#[test]
+fn a_to_z_is_in_vietnamese_alphabetical_order() {
+    let t = SiteTest::fixture("minimal");
+    t.write(
+        "content/procedures/ho-tich/dung.yaml",
+        "code: \"9.000001\"\ntitle: Dùng thử\nfield: ho-tich\nlevel: commune\nsteps: [a]\nchannels: [{method: in_person, duration: 1 day}]\ndocuments: [{name: Đơn}]\nresult: r\nagency: a\nupdated: 2026-10-01\n",
+    );
+    t.build();
+    let az = t.read("public/a-z.html");
+    let (c, d, dd) = (
+        az.find("Cấp bản sao").unwrap(),
+        az.find("Dùng thử").unwrap(),
+        az.find("Đăng ký khai sinh").unwrap(),
+    );
+    assert!(c < d && d < dd, "C < D < Đ");
+}
+
+#[test]
+fn without_base_url_there_is_no_sitemap() {
+    let t = SiteTest::fixture("minimal");
+    let site = t
+        .read("content/site.yaml")
+        .replace("base_url: https://thu.example.vn/\n", "");
+    t.write("content/site.yaml", &site);
+    t.build();
+    assert!(!t.path("public/sitemap.xml").exists());
+}
+
+#[test]
+fn english_ui_strings_come_from_the_theme() {
+    let t = SiteTest::fixture("minimal");
+    let site = t
+        .read("content/site.yaml")
+        .replace("language: vi", "language: en");
+    t.write("content/site.yaml", &site);
+    t.build();
+    t.check_file_contains(
+        "public/thu-tuc/dang-ky-khai-sinh.html",
+        "Documents to bring",
+    )
+    .check_file_contains("public/thu-tuc/dang-ky-khai-sinh.html", "Same day")
+    .check_file_contains("public/index.html", "<html lang=\"en\">");
+}
+
+#[test]
+fn a_site_theme_overrides_one_template() {
+    let t = SiteTest::fixture("minimal");
+    t.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Riêng của xã</h1>{% endblock content %}",
+    );
+    t.build();
+    t.check_file_contains("public/404.html", "Riêng của xã");
+    // The other templates still come from the built-in theme.
+    t.check_file_contains("public/index.html", "Lĩnh vực");
+}
+
+#[test]
+fn the_example_site_builds_and_passes_strict_check() {
+    let t = SiteTest::example();
+    t.run(&["check", "--strict"]).assert_code(0);
+    t.build();
+    let size_limit = 60 * 1024;
+    for (path, bytes) in t.snapshot("public") {
+        if path.ends_with(".html") {
+            assert!(bytes.len() < size_limit, "{path} is {} bytes", bytes.len());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! The other commands: init, new procedure, schema, help.
+
+mod common;
+use common::SiteTest;
+
+#[test]
+fn init_makes_a_site_that_builds_at_once() {
+    let t = SiteTest::fixture("minimal");
+    t.run(&["init", "xa-moi"])
+        .assert_code(0)
+        .assert_stdout_contains("niemyet build");
+    let site = SiteTest {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    common::copy_dir(&t.path("xa-moi"), site.dir.path());
+    site.run(&["check", "--strict"]).assert_code(0);
+    site.build();
+    site.check_file_contains("public/thu-tuc/dang-ky-khai-sinh.html", "Đăng ký khai sinh");
+    // A second init into a non-empty folder is refused.
+    t.run(&["init", "xa-moi"])
+        .assert_code(2)
+        .assert_stderr_contains("not empty");
+}
+
+#[test]
+fn new_procedure_is_slug_named_and_valid() {
+    let t = SiteTest::fixture("minimal");
+    t.run(&[
+        "new",
+        "procedure",
+        "--field",
+        "ho-tich",
+        "--title",
+        "Đăng ký kết hôn",
+    ])
+    .assert_code(0);
+    let text = t.read("content/procedures/ho-tich/dang-ky-ket-hon.yaml");
+    assert!(
+        text.starts_with("# yaml-language-server: $schema="),
+        "{text}"
+    );
+    assert!(text.contains("title: \"Đăng ký kết hôn\""));
+    t.run(&["check", "--strict"]).assert_code(0);
+    t.run(&["new", "procedure", "--field", "ho-tịch", "--title", "X"])
+        .assert_code(2)
+        .assert_stderr_contains("unknown field");
+}
+
+#[test]
+fn schema_is_json_and_matches_the_example_reference() {
+    let t = SiteTest::fixture("minimal");
+    let run = t.run(&["schema"]);
+    run.assert_code(0);
+    let schema: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        schema["properties"]["channels"]["items"]["properties"]["method"]["enum"][2],
+        "postal"
+    );
+    // The example content ships the same schema its files point at.
+    let shipped =
+        std::fs::read_to_string(common::repo().join("content/procedure.schema.json")).unwrap();
+    assert_eq!(
+        shipped.trim(),
+        run.stdout.trim(),
+        "run `niemyet schema > content/procedure.schema.json`"
+    );
+}
+
+#[test]
+fn help_has_examples() {
+    let t = SiteTest::fixture("minimal");
+    t.run(&["--help"])
+        .assert_code(0)
+        .assert_stdout_contains("Examples:");
+    t.run(&["build", "--help"])
+        .assert_code(0)
+        .assert_stdout_contains("Examples:");
+}
