@@ -73,7 +73,9 @@ pub mod keys {
         "duration_note",
         "fees",
     ];
-    pub const FEE: &[&str] = &["name", "amount", "per", "from", "max", "basis", "note"];
+    pub const FEE: &[&str] = &[
+        "name", "amount", "per", "from", "max", "max_per", "basis", "note",
+    ];
     pub const DOCUMENT: &[&str] = &[
         "name",
         "form",
@@ -564,6 +566,7 @@ fn procedure(r: &mut Reader, node: &Node) -> Option<Procedure> {
                     .uint(&f, "from", "the first unit this rate applies to")
                     .map(|l| l.value as u32),
                 max: r.uint(&f, "max", "the cap in đồng").map(|l| l.value),
+                max_per: r.opt_text(&f, "max_per"),
                 basis: r.opt_text(&f, "basis"),
                 note: r.opt_text(&f, "note"),
             };

@@ -213,8 +213,9 @@ pub struct Fee {
     pub per: Option<String>,
     /// Tier: applies from this unit on (e.g. from page 3).
     pub from: Option<u32>,
-    /// Cap per `per`.
+    /// Cap, per `max_per` when given (e.g. per copy while the rate is per page).
     pub max: Option<u64>,
+    pub max_per: Option<String>,
     /// The act that sets the fee (often a provincial council resolution).
     pub basis: Option<String>,
     pub note: Option<String>,

@@ -28,6 +28,7 @@ pub fn procedure_schema() -> Value {
             "per": text("the unit charged: bản, trang, hồ sơ, trường hợp"),
             "from": count("a tier: applies from this unit on (e.g. 3 = from page 3)"),
             "max": count("cap in đồng"),
+            "max_per": text("the unit the cap applies to, e.g. bản (per copy) while the rate is per trang"),
             "basis": text("the act that sets the fee; required when `amount` is absent"),
             "note": text("exemptions and remarks"),
         }
