@@ -52,7 +52,6 @@ pub enum Failure {
 }
 
 pub struct Report {
-    pub diagnostics: Diagnostics,
     pub procedures: usize,
     pub pages: usize,
     pub files: usize,
@@ -119,7 +118,6 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
     };
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let report = Report {
-        diagnostics: Diagnostics::default(),
         procedures: site.procedures.len(),
         pages,
         files: stats.files,

@@ -70,9 +70,21 @@ impl Engine {
         &self,
         template: &str,
         path: &str,
+        context: Context,
+    ) -> Result<OutputFile, RenderError> {
+        self.render_with_root(template, path, &root_prefix(path), context)
+    }
+
+    /// Like [`Engine::render`] with an explicit `root`: web servers show the 404 page at any
+    /// depth, so it links through the absolute `base_url` when there is one.
+    pub fn render_with_root(
+        &self,
+        template: &str,
+        path: &str,
+        root: &str,
         mut context: Context,
     ) -> Result<OutputFile, RenderError> {
-        context.insert("root", &root_prefix(path));
+        context.insert("root", root);
         context.insert("path", path);
         let html = self
             .tera
