@@ -145,7 +145,7 @@ impl Diagnostic {
 }
 
 /// All diagnostics of a run, in a stable order (file, line, column).
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
 }

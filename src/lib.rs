@@ -11,6 +11,7 @@
 
 pub mod diagnostics;
 pub mod format;
+pub mod incremental;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -91,7 +92,9 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
     if let Err(e) = output::check_output_dir(&paths.output, &paths.content, &paths.root) {
         return (Err(Failure::Io(e.0)), Diagnostics::default());
     }
+    let mut phases = Phases::new();
     let (content, mut diags) = check(paths, strict);
+    phases.mark("load + validate");
     let Some(content) = content else {
         return (Err(Failure::Content), diags);
     };
@@ -100,6 +103,7 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         Err(e) => return (Err(Failure::Io(e.0)), diags),
     };
     let site = site::Site::build(&content);
+    phases.mark("site model");
     let files = match render_site(&site, &theme, &paths.content) {
         Ok(files) => files,
         Err(errors) => {
@@ -112,10 +116,12 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
             return (Err(Failure::Content), diags);
         }
     };
+    phases.mark("views + render");
     let stats = match output::write_site(&paths.output, &files) {
         Ok(s) => s,
         Err(e) => return (Err(Failure::Io(e.0)), diags),
     };
+    phases.mark("write");
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let report = Report {
         procedures: site.procedures.len(),
@@ -125,6 +131,31 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         seconds: start.elapsed().as_secs_f64(),
     };
     (Ok(report), diags)
+}
+
+/// Phase timings printed to stderr when `NIEMYET_TIMINGS` is set: where a build spends its
+/// time, for `scripts/bench.sh` and profiling (not part of the normal output).
+struct Phases {
+    last: Option<Instant>,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            last: std::env::var_os("NIEMYET_TIMINGS").map(|_| Instant::now()),
+        }
+    }
+
+    fn mark(&mut self, what: &str) {
+        if let Some(last) = self.last {
+            let now = Instant::now();
+            eprintln!(
+                "timing: {what:<16} {:>8.1} ms",
+                (now - last).as_secs_f64() * 1e3
+            );
+            self.last = Some(now);
+        }
+    }
 }
 
 /// Render every output of the site in memory.

@@ -150,16 +150,7 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
     );
     let results: Vec<(Option<Procedure>, Diagnostics)> = procedure_files
         .par_iter()
-        .map(|path| {
-            let mut d = Diagnostics::default();
-            let p = read_yaml(path, &shown, &mut d).and_then(|(file, node)| {
-                let mut r = Reader::new(&file.path, file.text.clone());
-                let p = procedure(&mut r, &node);
-                d.extend(r.diags);
-                p
-            });
-            (p, d)
-        })
+        .map(|path| procedure_file(path, shown_root))
         .collect();
     let mut procedures = Vec::with_capacity(results.len());
     for (p, d) in results {
@@ -183,6 +174,20 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
         sources,
     });
     (content, diags)
+}
+
+/// Load one procedure file on its own (for full loads, and for `serve`, which re-reads only
+/// the files that changed).
+pub fn procedure_file(path: &Path, shown_root: &Path) -> (Option<Procedure>, Diagnostics) {
+    let shown = |p: &Path| p.strip_prefix(shown_root).unwrap_or(p).to_path_buf();
+    let mut d = Diagnostics::default();
+    let p = read_yaml(path, &shown, &mut d).and_then(|(file, node)| {
+        let mut r = Reader::new(&file.path, file.text.clone());
+        let p = procedure(&mut r, &node);
+        d.extend(r.diags);
+        p
+    });
+    (p, d)
 }
 
 /// Read a file as UTF-8 text (BOM and CRLF accepted), reporting what makes it unreadable.

@@ -2,6 +2,7 @@
 //! [`OutputFile`]s that `output` writes. Renderers (website, boards, search, feeds, data) are
 //! modules that list their jobs over the same site model and views.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -232,6 +233,19 @@ pub struct RenderContext<'a> {
     pub procedures: Vec<ProcedureView>,
     /// Listing rows of `site.procedures`, same order.
     pub rows: Vec<ProcedureRow>,
+    /// `None` in a full build. In a partial rebuild (`serve` after a procedure file changed):
+    /// what the change touches; renderers that honour it render only those outputs.
+    pub scope: Option<Scope>,
+}
+
+/// What a partial rebuild must re-render, as indexes into the new site model. Site-wide
+/// outputs that list every procedure (home, A–Z, forms index, sitemap) are always re-rendered.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub procedures: HashSet<usize>,
+    pub fields: HashSet<usize>,
+    pub levels: HashSet<usize>,
+    pub units: HashSet<usize>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -254,6 +268,7 @@ impl<'a> RenderContext<'a> {
             content_dir,
             procedures,
             rows,
+            scope: None,
         }
     }
 
@@ -261,14 +276,65 @@ impl<'a> RenderContext<'a> {
     pub fn rows_of(&self, idx: &[usize]) -> Vec<&ProcedureRow> {
         idx.iter().map(|&i| &self.rows[i]).collect()
     }
+
+    /// Whether this build renders outputs that depend on nothing but the whole site (free
+    /// pages, 404): only full builds do.
+    pub fn is_full(&self) -> bool {
+        self.scope.is_none()
+    }
+
+    pub fn wants_procedure(&self, i: usize) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|s| s.procedures.contains(&i))
+    }
+
+    pub fn wants_field(&self, i: usize) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.fields.contains(&i))
+    }
+
+    pub fn wants_level(&self, i: usize) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.levels.contains(&i))
+    }
+
+    pub fn wants_unit(&self, i: usize) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.units.contains(&i))
+    }
 }
+
+/// The result of one renderer.
+pub type Rendered = Result<Vec<OutputFile>, Vec<RenderError>>;
+
+/// A renderer: a module that lists its jobs over the site model and renders them.
+pub struct Renderer {
+    pub name: &'static str,
+    pub render: fn(&RenderContext) -> Rendered,
+    /// For renderers that honour [`RenderContext::scope`]: every path a full build would
+    /// produce, so a partial rebuild knows which earlier outputs still stand and which are
+    /// gone. `None`: the renderer always renders everything.
+    pub paths: Option<fn(&RenderContext) -> Vec<String>>,
+}
+
+/// Every renderer of a build, in order.
+pub const RENDERERS: &[Renderer] = &[
+    Renderer {
+        name: "website",
+        render: website::render,
+        paths: Some(website::paths),
+    },
+    Renderer {
+        name: "assets",
+        render: assets::render,
+        paths: None,
+    },
+];
 
 /// What a build produces besides rendered pages.
 pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    for result in [website::render(ctx), assets::render(ctx)] {
-        match result {
+    for r in RENDERERS {
+        match (r.render)(ctx) {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),
         }

@@ -23,7 +23,7 @@ enum Job {
     Page(usize),
 }
 
-pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
+fn jobs(ctx: &RenderContext) -> Vec<Job> {
     let site = ctx.site;
     let mut jobs = vec![Job::Home, Job::AToZ, Job::Forms, Job::NotFound];
     if site.content.site.base_url.is_some() {
@@ -34,7 +34,45 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     jobs.extend((0..site.levels.len()).map(Job::Level));
     jobs.extend((0..site.units.len()).map(Job::Unit));
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs
+}
+
+fn job_path(ctx: &RenderContext, job: Job) -> String {
+    let site = ctx.site;
+    match job {
+        Job::Home => paths::HOME.into(),
+        Job::AToZ => paths::A_Z.into(),
+        Job::Forms => paths::FORMS.into(),
+        Job::NotFound => paths::NOT_FOUND.into(),
+        Job::Sitemap => paths::SITEMAP.into(),
+        Job::Procedure(i) => site.procedures[i].url.clone(),
+        Job::Field(i) => site.fields[i].url.clone(),
+        Job::Level(i) => site.levels[i].url.clone(),
+        Job::Unit(i) => site.units[i].url.clone(),
+        Job::Page(i) => site.pages[i].url.clone(),
+    }
+}
+
+/// Whether a partial rebuild must render `job` (a full build renders all).
+fn wanted(ctx: &RenderContext, job: Job) -> bool {
+    match job {
+        Job::Home | Job::AToZ | Job::Forms | Job::Sitemap => true,
+        Job::NotFound | Job::Page(_) => ctx.is_full(),
+        Job::Procedure(i) => ctx.wants_procedure(i),
+        Job::Field(i) => ctx.wants_field(i),
+        Job::Level(i) => ctx.wants_level(i),
+        Job::Unit(i) => ctx.wants_unit(i),
+    }
+}
+
+pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
+    let jobs: Vec<Job> = jobs(ctx).into_iter().filter(|&j| wanted(ctx, j)).collect();
     run_jobs(&jobs, |job| render_job(ctx, *job))
+}
+
+/// Every path a full build writes.
+pub fn paths(ctx: &RenderContext) -> Vec<String> {
+    jobs(ctx).into_iter().map(|j| job_path(ctx, j)).collect()
 }
 
 /// Rows grouped under a heading (a field, or a letter of the alphabet).

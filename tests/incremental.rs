@@ -1,0 +1,155 @@
+//! `niemyet serve` rebuilds incrementally: after each change (an edit, a new file, a deleted
+//! file, a renamed field, a broken then fixed file) the outputs it holds must be exactly those
+//! of a clean full build of the same content.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::SiteTest;
+use niemyet::Paths;
+use niemyet::incremental::Incremental;
+
+fn paths(site: &SiteTest) -> Paths {
+    Paths {
+        root: site.dir.path().to_path_buf(),
+        content: site.path("content"),
+        theme: None,
+        output: site.path("public"),
+    }
+}
+
+/// A clean build through the same stages as `niemyet build`, kept in memory.
+fn clean_build(paths: &Paths) -> BTreeMap<String, Vec<u8>> {
+    let (content, diags) = niemyet::check(paths, false);
+    let content = content.unwrap_or_else(|| panic!("content has errors: {:?}", diags.items));
+    let theme = niemyet::theme::Theme::load(None).unwrap();
+    let site = niemyet::site::Site::build(&content);
+    let files = niemyet::render_site(&site, &theme, &paths.content)
+        .unwrap_or_else(|e| panic!("render failed: {e:?}"));
+    files.into_iter().map(|f| (f.path, f.data)).collect()
+}
+
+fn assert_same_as_clean(engine: &Incremental, paths: &Paths, after: &str) {
+    let clean = clean_build(paths);
+    let incremental: BTreeMap<String, Vec<u8>> = engine
+        .outputs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
+        .collect();
+    let missing: Vec<&String> = clean
+        .keys()
+        .filter(|k| !incremental.contains_key(*k))
+        .collect();
+    let extra: Vec<&String> = incremental
+        .keys()
+        .filter(|k| !clean.contains_key(*k))
+        .collect();
+    let differ: Vec<&String> = clean
+        .iter()
+        .filter(|(k, v)| incremental.get(*k).is_some_and(|i| i != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && differ.is_empty(),
+        "after {after}: missing {missing:?}, extra {extra:?}, different {differ:?}"
+    );
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_clean_build() {
+    let site = SiteTest::example();
+    let paths = paths(&site);
+    let mut engine = Incremental::new(paths.clone());
+    let first = engine.build_full();
+    assert!(first.ok, "{:?}", first.diagnostics.items);
+    assert_same_as_clean(&engine, &paths, "the first build");
+
+    let proc_dir = site.path("content/procedures/ho-tich");
+    let birth: PathBuf = proc_dir.join("dang-ky-khai-sinh.yaml");
+
+    // An edit of one procedure's text re-renders only what lists it.
+    edit(&birth, "summary: |\n  ", "summary: |\n  Đã sửa. ");
+    let out = engine.update(std::slice::from_ref(&birth));
+    assert!(
+        out.ok && !out.full,
+        "a text edit should not re-render everything"
+    );
+    assert!(out.changed.iter().any(|p| p.starts_with("thu-tuc/")));
+    assert!(
+        out.changed.len() < engine.outputs().len() / 2,
+        "{:?}",
+        out.changed
+    );
+    assert_same_as_clean(&engine, &paths, "an edit");
+
+    // A new title moves the page (new slug, new place in the A–Z list).
+    edit(
+        &birth,
+        "title: Đăng ký khai sinh",
+        "title: Ấn định khai sinh",
+    );
+    let out = engine.update(std::slice::from_ref(&birth));
+    assert!(out.ok);
+    assert!(
+        out.removed.iter().any(|p| p.contains("dang-ky-khai-sinh")),
+        "{:?}",
+        out.removed
+    );
+    assert_same_as_clean(&engine, &paths, "a new title");
+
+    // A new file.
+    let copy = proc_dir.join("ban-sao.yaml");
+    let text = fs::read_to_string(proc_dir.join("dang-ky-khai-tu.yaml")).unwrap();
+    let text = text.replacen("code: \"", "code: \"9", 1).replacen(
+        "title: Đăng ký khai tử",
+        "title: Đăng ký khai tử bản thử",
+        1,
+    );
+    fs::write(&copy, text).unwrap();
+    let out = engine.update(std::slice::from_ref(&copy));
+    assert!(out.ok, "{:?}", out.diagnostics.items);
+    assert_same_as_clean(&engine, &paths, "a new file");
+
+    // A deleted file.
+    let gone = proc_dir.join("dang-ky-lai-khai-tu.yaml");
+    fs::remove_file(&gone).unwrap();
+    let out = engine.update(std::slice::from_ref(&gone));
+    assert!(out.ok && !out.removed.is_empty());
+    assert_same_as_clean(&engine, &paths, "a deleted file");
+
+    // A renamed field: fields.yaml and every procedure that names it change together.
+    let fields = site.path("content/fields.yaml");
+    edit(&fields, "id: chung-thuc", "id: chung-thuc-ban-sao");
+    let mut changed = vec![fields];
+    for entry in fs::read_dir(site.path("content/procedures/chung-thuc")).unwrap() {
+        let p = entry.unwrap().path();
+        edit(&p, "field: chung-thuc", "field: chung-thuc-ban-sao");
+        changed.push(p);
+    }
+    let out = engine.update(&changed);
+    assert!(out.ok, "{:?}", out.diagnostics.items);
+    assert_same_as_clean(&engine, &paths, "a renamed field");
+
+    // A broken file keeps the last good site; fixing it catches up with every change since.
+    let before = engine.get("index.html").unwrap().to_vec();
+    edit(&birth, "steps:", "steps: [unclosed");
+    let out = engine.update(std::slice::from_ref(&birth));
+    assert!(!out.ok && out.diagnostics.has_errors());
+    assert_eq!(engine.get("index.html").unwrap(), before.as_slice());
+    let other = proc_dir.join("dang-ky-ket-hon.yaml");
+    edit(&other, "summary: |\n  ", "summary: |\n  Cũng sửa. ");
+    assert!(!engine.update(std::slice::from_ref(&other)).ok);
+    edit(&birth, "steps: [unclosed", "steps:");
+    let out = engine.update(std::slice::from_ref(&birth));
+    assert!(out.ok, "{:?}", out.diagnostics.items);
+    assert_same_as_clean(&engine, &paths, "a fix after an error");
+}
