@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Content;
 use crate::render::{Engine, RENDERERS, RenderContext, Scope, SiteView};
-use crate::site::Site;
+use crate::site::{Site, TitleKeys};
 use crate::theme::Theme;
 use crate::views::{self, ProcedureRow, ProcedureView};
 use crate::{Paths, format, load, validate};
@@ -67,7 +68,11 @@ pub struct Incremental {
     /// A full rebuild is owed (first build, or a non-procedure change since the last good one).
     pending_full: bool,
     /// Last good outputs, per renderer.
-    outputs: Vec<BTreeMap<String, Vec<u8>>>,
+    outputs: Vec<BTreeMap<String, Arc<[u8]>>>,
+    /// Sort keys and slugs of titles.
+    titles: TitleKeys,
+    /// The compiled templates, kept while the theme and the site-wide values stay the same.
+    engine: Option<Engine>,
 }
 
 impl Incremental {
@@ -85,6 +90,8 @@ impl Incremental {
             pending: HashSet::new(),
             pending_full: true,
             outputs: RENDERERS.iter().map(|_| BTreeMap::new()).collect(),
+            titles: TitleKeys::default(),
+            engine: None,
         }
     }
 
@@ -92,16 +99,13 @@ impl Incremental {
     pub fn outputs(&self) -> BTreeMap<&str, &[u8]> {
         self.outputs
             .iter()
-            .flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), v.as_slice())))
+            .flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), &v[..])))
             .collect()
     }
 
     /// One output of the last good build.
-    pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.outputs
-            .iter()
-            .find_map(|m| m.get(path))
-            .map(Vec::as_slice)
+    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.outputs.iter().find_map(|m| m.get(path)).cloned()
     }
 
     /// Build everything from scratch.
@@ -158,11 +162,25 @@ impl Incremental {
         };
         let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-        if rel.starts_with("procedures") && is_yaml && !name.starts_with('.') {
-            Change::Procedure(self.paths.content.join(rel))
-        } else if name.starts_with('.') || name.ends_with('~') || rel.as_os_str().is_empty() {
-            // Editors' swap and backup files.
+        if name.starts_with('.') || name.ends_with('~') || rel.as_os_str().is_empty() {
+            // Hidden files, editors' swap and backup files: never read by a build.
             Change::Ignored
+        } else if rel.starts_with("procedures") {
+            // Only YAML files there are procedures; other files are editors' temporary files,
+            // but a folder moved in or out holds procedures.
+            let path = self.paths.content.join(rel);
+            let shown = path.strip_prefix(&self.paths.root).unwrap_or(&path);
+            let held_procedures = self
+                .content
+                .as_ref()
+                .is_some_and(|c| c.procedures.iter().any(|p| p.file.starts_with(shown)));
+            if is_yaml {
+                Change::Procedure(path)
+            } else if abs.is_dir() || held_procedures {
+                Change::Other
+            } else {
+                Change::Ignored
+            }
         } else {
             Change::Other
         }
@@ -202,6 +220,7 @@ impl Incremental {
 
     fn rebuild(&mut self) -> Outcome {
         let mut outcome = Outcome::default();
+        let mut phases = crate::Phases::new();
         let Some(content) = &self.content else {
             outcome.diagnostics = self.load_diags.clone();
             if !outcome.diagnostics.has_errors() {
@@ -221,11 +240,13 @@ impl Incremental {
             },
         ));
         diags.sort();
+        phases.mark("validate");
         if diags.has_errors() {
             outcome.diagnostics = diags;
             return outcome;
         }
         if self.theme.is_none() {
+            self.engine = None;
             match Theme::load(self.paths.theme.as_deref()) {
                 Ok(t) => self.theme = Some(t),
                 Err(e) => {
@@ -236,17 +257,23 @@ impl Incremental {
             }
         }
         let theme = self.theme.as_ref().expect("loaded above");
-        let site = Site::build(content);
-        let engine = match Engine::new(theme, &site) {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::error(Path::new("theme"), e.to_string()));
-                outcome.diagnostics = diags;
-                return outcome;
-            }
-        };
+        let site = Site::build_cached(content, &mut self.titles);
         let site_view = serde_json::to_string(&SiteView::new(&site)).unwrap_or_default();
         let full = self.pending_full || site_view != self.site_view;
+        // The compiled templates hold the site-wide values; rebuilt only when those change.
+        if full || self.engine.is_none() {
+            self.engine = None;
+            match Engine::new(theme, &site) {
+                Ok(e) => self.engine = Some(e),
+                Err(e) => {
+                    diags.push(Diagnostic::error(Path::new("theme"), e.to_string()));
+                    outcome.diagnostics = diags;
+                    return outcome;
+                }
+            }
+        }
+        let engine = self.engine.as_ref().expect("built above");
+        phases.mark("site + engine");
 
         // Views: reuse those of unchanged procedures whose page did not move.
         let reuse: Vec<Option<Cached>> = site
@@ -259,15 +286,6 @@ impl Incremental {
                 self.cache.remove(&sp.p.file).filter(|c| c.url == sp.url)
             })
             .collect();
-        let mut scope = Scope::default();
-        // Listings that held a changed procedure before the change.
-        for file in &self.pending {
-            if let Some(old) = self.cache.get(file) {
-                scope.fields.insert(old.field);
-                scope.levels.insert(old.level);
-                scope.units.extend(old.units.iter().copied());
-            }
-        }
         let built: Vec<(ProcedureView, ProcedureRow, bool)> = reuse
             .into_par_iter()
             .zip(site.procedures.par_iter())
@@ -280,22 +298,76 @@ impl Incremental {
                 }
             })
             .collect();
+        // What the change touches: the pages of new views, and the listings that hold a
+        // changed listing row now or held it before.
+        struct Old {
+            row: ProcedureRow,
+            forms: Vec<String>,
+            field: usize,
+            level: usize,
+            units: Vec<usize>,
+        }
+        let forms_of = |v: &ProcedureView| -> Vec<String> {
+            v.documents.iter().map(|d| d.form_url.clone()).collect()
+        };
+        let mut old: HashMap<PathBuf, Old> = HashMap::new();
+        for file in &self.pending {
+            if let Some(c) = self.cache.remove(file) {
+                let forms = forms_of(&c.view);
+                old.insert(
+                    file.clone(),
+                    Old {
+                        row: c.row,
+                        forms,
+                        field: c.field,
+                        level: c.level,
+                        units: c.units,
+                    },
+                );
+            }
+        }
+        let mut scope = Scope::default();
+        let touch = |scope: &mut Scope, field: usize, level: usize, units: &[usize]| {
+            scope.fields.insert(field);
+            scope.levels.insert(level);
+            scope.units.extend(units.iter().copied());
+            scope.rows = true;
+            scope.forms = true;
+        };
         let mut procedures = Vec::with_capacity(built.len());
         let mut rows = Vec::with_capacity(built.len());
         for (i, (view, row, fresh)) in built.into_iter().enumerate() {
             if fresh {
                 let sp = &site.procedures[i];
                 scope.procedures.insert(i);
-                scope.fields.insert(sp.field);
-                scope.levels.insert(sp.level);
-                scope.units.extend(sp.units.iter().copied());
+                match old.remove(&sp.p.file) {
+                    // Same row in the same listings: only its own outputs change.
+                    Some(o)
+                        if o.row == row
+                            && o.field == sp.field
+                            && o.level == sp.level
+                            && o.units == sp.units =>
+                    {
+                        scope.forms |= o.forms != forms_of(&view);
+                    }
+                    Some(o) => {
+                        touch(&mut scope, o.field, o.level, &o.units);
+                        touch(&mut scope, sp.field, sp.level, &sp.units);
+                    }
+                    None => touch(&mut scope, sp.field, sp.level, &sp.units),
+                }
             }
             procedures.push(view);
             rows.push(row);
         }
+        // Procedures that are gone.
+        for o in old.values() {
+            touch(&mut scope, o.field, o.level, &o.units);
+        }
+        phases.mark("views");
         let ctx = RenderContext {
             site: &site,
-            engine: &engine,
+            engine,
             theme,
             content_dir: &self.paths.content,
             procedures,
@@ -303,73 +375,70 @@ impl Incremental {
             scope: (!full).then_some(scope),
         };
 
+        // Render everything first: a failing renderer leaves the last good outputs intact.
+        let mut rendered = Vec::with_capacity(RENDERERS.len());
         let mut errors = Vec::new();
-        let mut next: Vec<BTreeMap<String, Vec<u8>>> = Vec::with_capacity(RENDERERS.len());
-        for (r, previous) in RENDERERS.iter().zip(&self.outputs) {
-            let files = match (r.render)(&ctx) {
-                Ok(files) => files,
-                Err(e) => {
-                    errors.extend(e);
-                    continue;
-                }
-            };
-            let mut map: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-            if let (Some(paths), false) = (r.paths, full) {
-                // Outputs this update did not render stand as they were.
-                for p in paths(&ctx) {
-                    if let Some(old) = previous.get(&p) {
-                        map.insert(p, old.clone());
-                    }
-                }
+        for r in RENDERERS {
+            match (r.render)(&ctx) {
+                Ok(files) => rendered.push(files),
+                Err(e) => errors.extend(e),
             }
-            for f in files {
-                map.insert(f.path, f.data);
-            }
-            next.push(map);
+            phases.mark(r.name);
         }
         if !errors.is_empty() {
             for e in errors {
                 diags.push(Diagnostic::error(Path::new("theme"), e.to_string()));
             }
             outcome.diagnostics = diags;
-            // The views of this attempt are dropped: the next good build recomputes them.
+            // This attempt's views are dropped: the next good build starts afresh.
             self.cache.clear();
             self.pending_full = true;
             return outcome;
         }
-        for (old, new) in self.outputs.iter().zip(&next) {
-            for (path, data) in new {
-                if old.get(path) != Some(data) {
-                    outcome.changed.push(path.clone());
+        for ((r, files), outputs) in RENDERERS.iter().zip(rendered).zip(&mut self.outputs) {
+            // A renderer that rendered only the scope: its other outputs stand, unless they
+            // are no longer part of the site. Any other: its outputs are replaced whole.
+            let keep: HashSet<String> = match r.paths {
+                Some(paths) if !full => paths(&ctx).into_iter().collect(),
+                _ => files.iter().map(|f| f.path.clone()).collect(),
+            };
+            outputs.retain(|p, _| {
+                let stays = keep.contains(p);
+                if !stays {
+                    outcome.removed.push(p.clone());
                 }
+                stays
+            });
+            for f in files {
+                if outputs
+                    .get(&f.path)
+                    .is_some_and(|old| old[..] == f.data[..])
+                {
+                    continue;
+                }
+                outcome.changed.push(f.path.clone());
+                outputs.insert(f.path, Arc::from(f.data));
             }
-            outcome
-                .removed
-                .extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
         }
-        self.outputs = next;
+        phases.mark("merge outputs");
 
         let RenderContext {
             procedures, rows, ..
         } = ctx;
-        self.cache = site
-            .procedures
-            .iter()
-            .zip(procedures.into_iter().zip(rows))
-            .map(|(sp, (view, row))| {
-                (
-                    sp.p.file.clone(),
-                    Cached {
-                        url: sp.url.clone(),
-                        view,
-                        row,
-                        field: sp.field,
-                        level: sp.level,
-                        units: sp.units.clone(),
-                    },
-                )
-            })
-            .collect();
+        for (sp, (view, row)) in site.procedures.iter().zip(procedures.into_iter().zip(rows)) {
+            self.cache.insert(
+                sp.p.file.clone(),
+                Cached {
+                    url: sp.url.clone(),
+                    view,
+                    row,
+                    field: sp.field,
+                    level: sp.level,
+                    units: sp.units.clone(),
+                },
+            );
+        }
+        phases.mark("cache");
         self.site_view = site_view;
         self.pending.clear();
         self.pending_full = false;

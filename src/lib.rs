@@ -20,6 +20,7 @@ pub mod reader;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod text;
 pub mod theme;
@@ -135,18 +136,18 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
 
 /// Phase timings printed to stderr when `NIEMYET_TIMINGS` is set: where a build spends its
 /// time, for `scripts/bench.sh` and profiling (not part of the normal output).
-struct Phases {
+pub(crate) struct Phases {
     last: Option<Instant>,
 }
 
 impl Phases {
-    fn new() -> Phases {
+    pub(crate) fn new() -> Phases {
         Phases {
             last: std::env::var_os("NIEMYET_TIMINGS").map(|_| Instant::now()),
         }
     }
 
-    fn mark(&mut self, what: &str) {
+    pub(crate) fn mark(&mut self, what: &str) {
         if let Some(last) = self.last {
             let now = Instant::now();
             eprintln!(

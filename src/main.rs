@@ -68,6 +68,20 @@ enum Command {
         #[command(subcommand)]
         what: NewWhat,
     },
+    /// Preview the site on this computer: rebuilds on every save and reloads the browser page
+    #[command(
+        after_help = "Examples:\n  niemyet serve                      then open http://127.0.0.1:1111/\n  niemyet serve --port 8080\n\nThe site is built in memory (nothing is written to public/). Errors show here and over the page;\nthe last good version stays served until they are fixed."
+    )]
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The port to listen on
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; the default lets only this computer connect
+        #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+        bind: String,
+    },
     /// Print the JSON Schema of a procedure file (for editors such as VS Code with yaml-language-server)
     #[command(
         after_help = "Example:\n  niemyet schema > content/procedure.schema.json\nthen start procedure files with\n  # yaml-language-server: $schema=../../procedure.schema.json"
@@ -214,6 +228,24 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
+                Err(e) => fail(Failure::Io(e), &Default::default(), false),
+            }
+        }
+        Command::Serve { site, port, bind } => {
+            let paths = paths(&site, PathBuf::from("public"));
+            if !paths.content.is_dir() {
+                return fail(
+                    Failure::Io(format!(
+                        "there is no content folder at `{}`",
+                        paths.content.display()
+                    )),
+                    &Default::default(),
+                    false,
+                );
+            }
+            let options = niemyet::serve::Options { bind, port, color };
+            match niemyet::serve::serve(paths, options) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(Failure::Io(e), &Default::default(), false),
             }
         }

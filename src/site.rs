@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use crate::format::Lang;
 use crate::model::*;
+use rayon::prelude::*;
+
 use crate::text::{collation_key, slugify, vi_cmp};
 
 pub struct Site<'c> {
@@ -56,6 +58,15 @@ pub struct SitePage<'c> {
     pub url: String,
 }
 
+/// The sort key and slug of a title.
+pub struct TitleKey {
+    pub collation: Vec<u32>,
+    pub slug: String,
+}
+
+/// Sort keys and slugs by title.
+pub type TitleKeys = HashMap<String, TitleKey>;
+
 /// Fixed output paths of the listing pages.
 pub mod paths {
     pub const HOME: &str = "index.html";
@@ -76,6 +87,12 @@ impl<'c> Site<'c> {
     /// Build the model. Content must have passed validation; unknown references are skipped
     /// rather than trusted.
     pub fn build(content: &'c Content) -> Site<'c> {
+        Site::build_cached(content, &mut TitleKeys::default())
+    }
+
+    /// [`Site::build`], reusing the sort keys and slugs of titles seen before (`serve` keeps
+    /// them between rebuilds; computing them is most of this stage's cost).
+    pub fn build_cached(content: &'c Content, titles: &mut TitleKeys) -> Site<'c> {
         let lang = content.site.language;
         let mut fields: Vec<SiteField> = content
             .fields
@@ -140,17 +157,43 @@ impl<'c> Site<'c> {
             }
         }
 
-        // The collation key is costly (normalisation, tone placement): compute it once per
-        // procedure, not once per comparison. Same order as `vi_cmp` then code.
-        let mut sorted: Vec<&Procedure> = content.procedures.iter().collect();
-        sorted.sort_by_cached_key(|p| {
-            (
-                collation_key(&p.title),
-                p.title.as_str(),
-                p.code.value.as_str(),
-            )
+        // The collation key and the slug are costly (normalisation, tone placement): computed
+        // once per title, in parallel, not once per comparison. Same order as `vi_cmp`, then code.
+        let missing: Vec<&str> = {
+            let mut m: Vec<&str> = content
+                .procedures
+                .iter()
+                .map(|p| p.title.as_str())
+                .filter(|t| !titles.contains_key(*t))
+                .collect();
+            m.sort_unstable();
+            m.dedup();
+            m
+        };
+        let computed: Vec<(String, TitleKey)> = missing
+            .par_iter()
+            .map(|t| {
+                let key = TitleKey {
+                    collation: collation_key(t),
+                    slug: slugify(t),
+                };
+                (t.to_string(), key)
+            })
+            .collect();
+        titles.extend(computed);
+        let mut keyed: Vec<(&TitleKey, &Procedure)> = content
+            .procedures
+            .iter()
+            .map(|p| (&titles[p.title.as_str()], p))
+            .collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            ka.collation
+                .cmp(&kb.collation)
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.code.value.cmp(&b.code.value))
         });
-        let slugs = unique_slugs(&sorted);
+        let slugs = unique_slugs(&keyed);
+        let sorted: Vec<&Procedure> = keyed.into_iter().map(|(_, p)| p).collect();
         let mut procedures = Vec::with_capacity(sorted.len());
         for (p, slug) in sorted.into_iter().zip(slugs) {
             let (Some(&field), Some(&level)) = (
@@ -240,11 +283,11 @@ impl<'c> Site<'c> {
 
 /// Slugs from titles; titles that fold to the same slug (`Ma`/`Mã`) get their code appended
 /// so each page has its own stable file.
-fn unique_slugs(sorted: &[&Procedure]) -> Vec<String> {
+fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
     let base: Vec<String> = sorted
         .iter()
-        .map(|p| {
-            let s = slugify(&p.title);
+        .map(|(k, p)| {
+            let s = k.slug.clone();
             if s.is_empty() {
                 slugify(&p.code.value)
             } else {
@@ -266,7 +309,7 @@ fn unique_slugs(sorted: &[&Procedure]) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     base.iter()
         .zip(sorted)
-        .map(|(s, p)| {
+        .map(|(s, (_, p))| {
             let mut slug = if count[s.as_str()] > 1 {
                 format!("{s}-{}", slugify(&p.code.value))
             } else {

@@ -433,7 +433,7 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
 }
 
 /// A row of a listing (A–Z, field, level, counter pages).
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub struct ProcedureRow {
     pub code: String,
     pub title: String,

@@ -238,14 +238,19 @@ pub struct RenderContext<'a> {
     pub scope: Option<Scope>,
 }
 
-/// What a partial rebuild must re-render, as indexes into the new site model. Site-wide
-/// outputs that list every procedure (home, A–Z, forms index, sitemap) are always re-rendered.
+/// What a partial rebuild must re-render, as indexes into the new site model.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
+    /// Procedures whose own outputs (page, detail sheet, search entry) must be rendered.
     pub procedures: HashSet<usize>,
+    /// Listings that hold, or held, a procedure whose listing row changed, appeared or went.
     pub fields: HashSet<usize>,
     pub levels: HashSet<usize>,
     pub units: HashSet<usize>,
+    /// Whether any listing row changed: lists of every procedure (home, A–Z, sitemap) re-render.
+    pub rows: bool,
+    /// Whether the form files some procedure links to changed: the forms index re-renders.
+    pub forms: bool,
 }
 
 impl<'a> RenderContext<'a> {
@@ -299,6 +304,15 @@ impl<'a> RenderContext<'a> {
 
     pub fn wants_unit(&self, i: usize) -> bool {
         self.scope.as_ref().is_none_or(|s| s.units.contains(&i))
+    }
+
+    /// Whether outputs that list every procedure must be rendered.
+    pub fn wants_all_rows(&self) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.rows)
+    }
+
+    pub fn wants_forms(&self) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.forms || s.rows)
     }
 }
 

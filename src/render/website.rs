@@ -56,7 +56,8 @@ fn job_path(ctx: &RenderContext, job: Job) -> String {
 /// Whether a partial rebuild must render `job` (a full build renders all).
 fn wanted(ctx: &RenderContext, job: Job) -> bool {
     match job {
-        Job::Home | Job::AToZ | Job::Forms | Job::Sitemap => true,
+        Job::Home | Job::AToZ | Job::Sitemap => ctx.wants_all_rows(),
+        Job::Forms => ctx.wants_forms(),
         Job::NotFound | Job::Page(_) => ctx.is_full(),
         Job::Procedure(i) => ctx.wants_procedure(i),
         Job::Field(i) => ctx.wants_field(i),

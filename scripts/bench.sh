@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Benchmark niemyet on synthetic sites (scripts/gen_site.py): wall time, pages/s and peak
+# memory of complete builds of 1k/10k/50k procedures to a RAM disk (median of RUNS runs, each
+# into an empty folder), the raw write floor on the ordinary disk, and the rebuild time of a
+# one-file edit in `niemyet serve`. Prints a Markdown table. Heavy: never run in CI.
+#
+# usage: scripts/bench.sh            (BENCH_SIZES="1000 10000 50000" RUNS=5 by default)
+#        BENCH_SIZES="10000" RUNS=3 scripts/bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${BENCH_SIZES:-"1000 10000 50000"}
+RUNS=${RUNS:-5}
+SHM=${BENCH_SHM:-/dev/shm/niemyet-bench}
+DISK=${BENCH_DISK:-$PWD/target/bench-disk}   # a folder on the ordinary disk
+FLOOR_SIZE=${FLOOR_SIZE:-10000}
+
+cargo build --release --quiet --bin niemyet --example write_floor --example edit_bench
+BIN=$PWD/target/release/niemyet
+mkdir -p "$SHM" "$DISK"
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# One fresh build: prints "wall_seconds peak_kb pages".
+build_once() { # content out
+  rm -rf "$2"
+  local log
+  log=$(/usr/bin/time -f "TIME %e %M" "$BIN" build --content "$1" --output "$2" 2>&1)
+  local t m p
+  t=$(awk '/^TIME/ {print $2}' <<<"$log")
+  m=$(awk '/^TIME/ {print $3}' <<<"$log")
+  p=$(grep -o '[0-9]* pages' <<<"$log" | awk '{print $1}')
+  echo "$t $m $p"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| procedures | pages | wall (median of $RUNS) | pages/s | peak memory | µs per procedure | KB per procedure |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
+for n in $SIZES; do
+  site=$SHM/site-$n
+  [ -d "$site/content" ] || python3 scripts/gen_site.py "$n" "$site" >/dev/null
+  walls=(); mems=(); pages=0
+  for _ in $(seq "$RUNS"); do
+    read -r t m p < <(build_once "$site/content" "$SHM/out-$n")
+    walls+=("$t"); mems+=("$m"); pages=$p
+  done
+  wall=$(printf '%s\n' "${walls[@]}" | median)
+  mem=$(printf '%s\n' "${mems[@]}" | median)
+  awk -v n="$n" -v p="$pages" -v w="$wall" -v m="$mem" 'BEGIN {
+    printf "| %d | %d | %.3f s | %.0f | %.0f MB | %.1f | %.1f |\n", n, p, w, p / w, m / 1024, w * 1e6 / n, m / n }'
+  rm -rf "$SHM/out-$n"
+done
+
+echo
+# The raw write floor: the same files, same bytes, written by a minimal sequential program
+# into an empty folder on the ordinary disk, against niemyet's complete build there.
+site=$SHM/site-$FLOOR_SIZE
+[ -d "$site/content" ] || python3 scripts/gen_site.py "$FLOOR_SIZE" "$site" >/dev/null
+"$BIN" build --content "$site/content" --output "$SHM/floor-src" >/dev/null
+floors=(); builds=()
+for _ in $(seq "$RUNS"); do
+  rm -rf "$DISK/floor"; sync
+  floors+=("$(./target/release/examples/write_floor "$SHM/floor-src" "$DISK/floor" | awk '{print $1}')")
+  rm -rf "$DISK/floor"; sync
+  read -r t _ _ < <(build_once "$site/content" "$DISK/site")
+  builds+=("$t")
+done
+floor=$(printf '%s\n' "${floors[@]}" | median)
+build=$(printf '%s\n' "${builds[@]}" | median)
+awk -v f="$floor" -v b="$build" -v n="$FLOOR_SIZE" -v d="$DISK" 'BEGIN {
+  printf "ordinary disk (%s), %d procedures: raw write floor %.3f s, niemyet complete build %.3f s, ratio %.2f×\n", d, n, f, b, b / f }'
+# A rebuild that finds the previous output (unchanged files are kept, not rewritten).
+"$BIN" build --content "$site/content" --output "$DISK/site" >/dev/null
+t=$( { /usr/bin/time -f "%e" "$BIN" build --content "$site/content" --output "$DISK/site" >/dev/null; } 2>&1 | tail -1)
+echo "ordinary disk, rebuild over the previous output: ${t} s"
+rm -rf "$DISK/floor" "$DISK/site" "$SHM/floor-src"
+
+echo
+./target/release/examples/edit_bench "$site" 11
