@@ -21,34 +21,36 @@ mkdir -p "$SHM" "$DISK"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# One fresh build: prints "wall_seconds peak_kb pages".
+# One fresh build: prints "wall_seconds peak_kb pages cpu_seconds".
 build_once() { # content out
   rm -rf "$2"
   local log
-  log=$(/usr/bin/time -f "TIME %e %M" "$BIN" build --content "$1" --output "$2" 2>&1)
-  local t m p
+  log=$(/usr/bin/time -f "TIME %e %M %U %S" "$BIN" build --content "$1" --output "$2" 2>&1)
+  local t m p c
   t=$(awk '/^TIME/ {print $2}' <<<"$log")
   m=$(awk '/^TIME/ {print $3}' <<<"$log")
+  c=$(awk '/^TIME/ {print $4 + $5}' <<<"$log")
   p=$(grep -o '[0-9]* pages' <<<"$log" | awk '{print $1}')
-  echo "$t $m $p"
+  echo "$t $m $p $c"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| procedures | pages | wall (median of $RUNS) | pages/s | peak memory | µs per procedure | KB per procedure |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| procedures | pages | wall (median of $RUNS) | pages/s | CPU (user+sys) | peak memory | wall µs per procedure | KB per procedure |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $SIZES; do
   site=$SHM/site-$n
   [ -d "$site/content" ] || python3 scripts/gen_site.py "$n" "$site" >/dev/null
-  walls=(); mems=(); pages=0
+  walls=(); mems=(); cpus=(); pages=0
   for _ in $(seq "$RUNS"); do
-    read -r t m p < <(build_once "$site/content" "$SHM/out-$n")
-    walls+=("$t"); mems+=("$m"); pages=$p
+    read -r t m p c < <(build_once "$site/content" "$SHM/out-$n")
+    walls+=("$t"); mems+=("$m"); cpus+=("$c"); pages=$p
   done
   wall=$(printf '%s\n' "${walls[@]}" | median)
   mem=$(printf '%s\n' "${mems[@]}" | median)
-  awk -v n="$n" -v p="$pages" -v w="$wall" -v m="$mem" 'BEGIN {
-    printf "| %d | %d | %.3f s | %.0f | %.0f MB | %.1f | %.1f |\n", n, p, w, p / w, m / 1024, w * 1e6 / n, m / n }'
+  cpu=$(printf '%s\n' "${cpus[@]}" | median)
+  awk -v n="$n" -v p="$pages" -v w="$wall" -v m="$mem" -v c="$cpu" 'BEGIN {
+    printf "| %d | %d | %.3f s | %.0f | %.2f s | %.0f MB | %.1f | %.1f |\n", n, p, w, p / w, c, m / 1024, w * 1e6 / n, m / n }'
   rm -rf "$SHM/out-$n"
 done
 
@@ -63,7 +65,7 @@ for _ in $(seq "$RUNS"); do
   rm -rf "$DISK/floor"; sync
   floors+=("$(./target/release/examples/write_floor "$SHM/floor-src" "$DISK/floor" | awk '{print $1}')")
   rm -rf "$DISK/floor"; sync
-  read -r t _ _ < <(build_once "$site/content" "$DISK/site")
+  read -r t _ _ _ < <(build_once "$site/content" "$DISK/site")
   builds+=("$t")
 done
 floor=$(printf '%s\n' "${floors[@]}" | median)

@@ -96,9 +96,15 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
     let mut phases = Phases::new();
     let (content, mut diags) = check(paths, strict);
     phases.mark("load + validate");
-    let Some(content) = content else {
+    let Some(mut content) = content else {
         return (Err(Failure::Content), diags);
     };
+    // The source texts only serve diagnostics, which are done: free them before rendering
+    // (a tenth of the peak memory of a large site).
+    let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+    for p in &mut content.procedures {
+        p.text = empty.clone();
+    }
     let theme = match theme::Theme::load(paths.theme.as_deref()) {
         Ok(t) => t,
         Err(e) => return (Err(Failure::Io(e.0)), diags),

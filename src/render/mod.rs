@@ -94,9 +94,13 @@ impl Engine {
                 what: path.to_string(),
                 message: tera_message(&e),
             })?;
+        // Rendering grows the buffer by doubling; a built site is held in memory until it is
+        // written, so give the slack back.
+        let mut data = html.into_bytes();
+        data.shrink_to_fit();
         Ok(OutputFile {
             path: path.to_string(),
-            data: html.into_bytes(),
+            data,
         })
     }
 }
