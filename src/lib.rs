@@ -19,6 +19,7 @@ pub mod reader;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod text;
 pub mod theme;

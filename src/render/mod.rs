@@ -13,6 +13,7 @@ use crate::theme::Theme;
 use crate::views::{self, I18n, ProcedureRow, ProcedureView};
 
 pub mod assets;
+pub mod search;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -255,7 +256,11 @@ impl<'a> RenderContext<'a> {
 pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    for result in [website::render(ctx), assets::render(ctx)] {
+    for result in [
+        website::render(ctx),
+        assets::render(ctx),
+        search::render(ctx),
+    ] {
         match result {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),
