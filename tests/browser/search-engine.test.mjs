@@ -1,0 +1,33 @@
+// The page's search script on the shared vectors, in node: the same normalisation as
+// src/text.rs (tests/vectors/normalize.json) and the same first result as src/search.rs
+// (tests/vectors/ranking.json) on the built example's index.
+import fs from 'node:fs';
+import { reporter } from './lib.mjs';
+import { loadEngine } from './search-node.mjs';
+
+const r = reporter('search-engine');
+const vectors = (name) => JSON.parse(fs.readFileSync(new URL(`../vectors/${name}.json`, import.meta.url), 'utf8'));
+const { api, index } = loadEngine(process.env.SITE_DIR);
+
+for (const v of vectors('normalize')) {
+  r.ok(api.text.fold(v.input) === v.fold, `fold ${JSON.stringify(v.input)} → ${JSON.stringify(api.text.fold(v.input))}`);
+  const n = api.text.normalizeForSearch(v.input);
+  r.ok(n === v.normalized, `normalized ${JSON.stringify(v.input)} → ${JSON.stringify(n)}`);
+  r.ok(api.text.slugify(v.input) === v.slug, `slug ${JSON.stringify(v.input)}`);
+}
+// the telex reading and edit distance of src/search.rs's unit tests
+for (const [input, expected] of [['sinhf', 'sinh'], ['kys', 'ky'], ['ddang', 'dang'], ['khoong', 'khong'], ['nguowif', 'nguoi'], ['as', 'as']]) {
+  r.ok(api.rank.telex(input) === expected, `telex ${input}`);
+}
+r.ok(api.rank.oneEdit([...'sihn'], [...'sinh'], true) && !api.rank.oneEdit([...'chung'], [...'chunf'], true)
+  && api.rank.oneEdit([...'chun'], [...'chung'], false), 'oneEdit');
+
+const ranking = vectors('ranking');
+r.ok(ranking.length >= 30, `only ${ranking.length} ranking vectors`);
+for (const v of ranking) {
+  const result = await index.search(v.query);
+  const docs = await index.docs(result.hits.slice(0, 3).map((h) => h.doc));
+  const names = docs.map((d) => d[2] || d[0]);
+  r.ok(names[0] === v.first, `${JSON.stringify(v.query)} (${v.why}): expected ${v.first}, got ${names.join(', ')}`);
+}
+r.done();
