@@ -6,15 +6,16 @@
 //! **Index.** Every procedure and free page is a document. Its text is cut into fields of a
 //! *class*: code (0), title (1), keywords (2), field name (3), body (4: summary, result,
 //! documents; a page's text). Each field is tokenised with `search_tokens(normalize_for_search)`
-//! (diacritics kept). For each (token, document) the index keeps one *posting*: the best
-//! (lowest) class the token occurs in and, for title and keywords, the token's first position
-//! there: `pos` (keywords: counted over all keywords with a gap of one between them, so words of
-//! two keywords are never adjacent), `off` (position inside its keyword; the title is one field,
-//! so `off = pos`) and `len` (tokens in that title or keyword).
+//! (diacritics kept). A *posting* says a token occurs in a document's field of some class; in
+//! the title and keywords it also gives `pos` (keywords: counted over all keywords with a gap of
+//! one between them, so words of two keywords are never adjacent), `off` (position inside its
+//! keyword; the title is one field, so `off = pos`) and `len` (tokens in that title or keyword).
+//! The index keeps every code, title and keyword posting; a token found in none of these keeps
+//! one field posting, or else one body posting.
 //!
-//! **Query.** 1. `q = search_tokens(normalize_for_search(input))`, duplicates dropped, at most
-//! [`MAX_TERMS`]. 2. Each term gets *candidates*: index tokens with a quality. Alphabetic terms
-//! (not starting with an ASCII digit) look in the vocabulary of alphabetic tokens:
+//! **Query.** 1. `terms = search_tokens(normalize_for_search(input))`, duplicates dropped, at
+//! most [`MAX_TERMS`]. 2. Each term gets *candidates*: index tokens with a quality. Alphabetic
+//! terms (not starting with an ASCII digit) look in the vocabulary of alphabetic tokens:
 //! - `1.0` exact: the token equals the term;
 //! - `0.9` folded: `fold` of both are equal;
 //! - `0.8` telex: only when the term has no exact or folded candidate: `telex(fold(term))` (see
@@ -26,14 +27,16 @@
 //!
 //!   A token matched by several rules keeps the best quality. Terms starting with a digit (codes)
 //!   match tokens starting with a digit: exact (1.0), or prefix (0.7) for the last term.
-//! 3. A document's match of term *i* is the best `quality × WEIGHT[class]` over its postings of
-//!    the candidates (first best wins ties; candidates in token order). 4. `coverage` = terms
-//!    matched; `score` = Σ matches + `ADJACENT` for each pair of consecutive terms matched in the
-//!    same title or keyword class with `pos[i+1] = pos[i] + 1` + for title and keywords,
-//!    `FRACTION[class]` × the largest share of one title or keyword covered by matched terms
-//!    (terms grouped by `pos − off`, count ÷ `len`). 5. Documents with `coverage ≥ best coverage −
-//!    ⌊terms ÷ 3⌋` are results, sorted by coverage, then score (both descending), then document
-//!    order (Vietnamese alphabetical; pages last).
+//! 3. A document's match of term *i* is the best `quality × WEIGHT[class]` over the postings of
+//!    the term's candidates; `coverage` = the number of terms matched.
+//! 4. `score` = Σ matches + in the title and, separately, in the keywords (any posting of a
+//!    candidate counts, whatever its quality): `ADJACENT` for each pair of consecutive terms
+//!    *i*, *i+1* with postings at `pos` and `pos + 1`; `FRACTION` × the largest share of one title
+//!    or keyword (postings grouped by `pos − off`) covered by distinct terms (count ÷ `len`),
+//!    plus `WHOLE` when that share reaches 1; `HEAD` when one title or keyword begins with all
+//!    the terms in order (term *i* at `off = i`).
+//! 5. Documents with `coverage ≥ best coverage − ⌊terms ÷ 3⌋` are results, sorted by coverage,
+//!    then score (both descending), then document order (Vietnamese alphabetical; pages last).
 
 use std::collections::BTreeMap;
 
@@ -424,10 +427,11 @@ pub fn rank(n_docs: usize, terms: &[Vec<(&[Posting], f64)>]) -> Vec<Hit> {
 fn phrase_bonus(c: usize, ps: &[&[Posting]]) -> f64 {
     let mut score = 0.0;
     for pair in ps.windows(2) {
-        if pair[0]
-            .iter()
-            .any(|a| pair[1].iter().any(|b| b.pos == a.pos + 1))
-        {
+        if pair[0].iter().any(|a| {
+            pair[1]
+                .iter()
+                .any(|b| u32::from(b.pos) == u32::from(a.pos) + 1)
+        }) {
             score += ADJACENT;
         }
     }

@@ -63,3 +63,40 @@ fn shared_ranking_vectors_put_the_expected_result_first() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// The built example carries a small index whose every file is named by `search/meta.js`, and
+/// every page loads the search script (relative to the page, so it works from `file://`).
+#[test]
+fn the_index_is_small_script_files_that_every_page_can_load() {
+    let t = common::SiteTest::example();
+    t.build();
+    let files = t.snapshot("public");
+    let index: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/"))
+        .collect();
+    let meta = index
+        .iter()
+        .find(|(p, _)| p == "search/meta.js")
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .expect("search/meta.js");
+    for (path, bytes) in &index {
+        let text = std::str::from_utf8(bytes).unwrap();
+        assert!(text.starts_with("niemyetSearch.add(\""), "{path}");
+        let name = path.trim_start_matches("search/");
+        assert!(
+            name == "meta.js" || meta.contains(&format!("\"{name}\"")),
+            "{name} is not in meta.js"
+        );
+    }
+    let total: usize = index.iter().map(|(_, b)| b.len()).sum();
+    assert!(total < 100 * 1024, "the example's index is {total} bytes");
+    t.check_file_contains(
+        "public/index.html",
+        r#"<script src="static/search.js"></script>"#,
+    );
+    t.check_file_contains(
+        "public/thu-tuc/dang-ky-khai-sinh.html",
+        r#"<script src="../static/search.js"></script>"#,
+    );
+}

@@ -105,72 +105,85 @@
     });
     return out;
   }
-  // terms: [[{list: [postings], q: quality}]]; a posting is {doc, cls, pos, off, len}
-  function rank(nDocs, terms) {
-    var T = terms.length, best = [], phrase = [[], []];
-    for (var i = 0; i < T; i++) {
-      best.push(new Float64Array(nDocs));
-      phrase[0].push(new Map()); phrase[1].push(new Map());
-      terms[i].forEach(function (cand) {
-        cand.list.forEach(function (p) {
-          var s = cand.q * WEIGHT[p.cls];
-          if (s > best[i][p.doc]) best[i][p.doc] = s;
-          if (p.cls === TITLE || p.cls === KEYWORD) {
-            var m = phrase[p.cls - TITLE][i];
-            if (!m.has(p.doc)) m.set(p.doc, []);
-            m.get(p.doc).push(p);
+  // → {count, hits: the best `limit` [{doc, coverage, score}]}
+  // terms: [[{list, q: quality}]]; a list holds postings as columns {n, doc, cls, pos, off, len}.
+  // Typed arrays and per-document linked lists of title and keyword postings keep a query on
+  // 10,000 documents free of garbage.
+  function rank(nDocs, terms, limit) {
+    var T = terms.length, best = [], i, k, d, total = 0;
+    terms.forEach(function (cands) { cands.forEach(function (c) { total += c.list.n; }); });
+    var head = [new Int32Array(nDocs).fill(-1), new Int32Array(nDocs).fill(-1)];
+    var next = new Int32Array(total), eTerm = new Uint8Array(total);
+    var ePos = new Uint16Array(total), eOff = new Uint16Array(total), eLen = new Uint16Array(total), e = 0;
+    for (i = 0; i < T; i++) {
+      var b = best[i] = new Float64Array(nDocs);
+      for (var ci = 0; ci < terms[i].length; ci++) {
+        var l = terms[i][ci].list, q = terms[i][ci].q;
+        for (k = 0; k < l.n; k++) {
+          d = l.doc[k];
+          var cls = l.cls[k], s = q * WEIGHT[cls];
+          if (s > b[d]) b[d] = s;
+          if (cls === TITLE || cls === KEYWORD) {
+            eTerm[e] = i; ePos[e] = l.pos[k]; eOff[e] = l.off[k]; eLen[e] = l.len[k];
+            next[e] = head[cls - TITLE][d];
+            head[cls - TITLE][d] = e++;
           }
-        });
-      });
-    }
-    var hits = [];
-    for (var d = 0; d < nDocs; d++) {
-      var coverage = 0, score = 0;
-      for (i = 0; i < T; i++) if (best[i][d] > 0) coverage++;
-      if (coverage === 0) continue;
-      for (i = 0; i < T; i++) score += best[i][d];
-      for (var c = 0; c < 2; c++) {
-        var ps = [];
-        for (i = 0; i < T; i++) ps.push(phrase[c][i].get(d) || []);
-        score += phraseBonus(c, ps);
-      }
-      hits.push({ doc: d, coverage: coverage, score: score });
-    }
-    var top = 0;
-    hits.forEach(function (h) { top = Math.max(top, h.coverage); });
-    var floor = Math.max(0, top - Math.floor(T / 3));
-    hits = hits.filter(function (h) { return h.coverage >= floor; });
-    hits.sort(function (a, b) { return b.coverage - a.coverage || b.score - a.score || a.doc - b.doc; });
-    return hits;
-  }
-  function phraseBonus(c, ps) {
-    var score = 0, i;
-    for (i = 0; i + 1 < ps.length; i++) {
-      var next = ps[i + 1];
-      if (ps[i].some(function (a) { return next.some(function (b) { return b.pos === a.pos + 1; }); })) score += ADJACENT;
-    }
-    var groups = new Map();
-    ps.forEach(function (term) {
-      var seen = [];
-      term.forEach(function (p) {
-        var start = p.pos - p.off;
-        if (seen.indexOf(start) < 0) {
-          seen.push(start);
-          var g = groups.get(start) || [0, p.len];
-          g[0]++;
-          groups.set(start, g);
         }
-      });
-    });
-    var share = 0;
-    groups.forEach(function (g) { share = Math.max(share, g[0] / Math.max(g[1], 1)); });
+      }
+    }
+    var entries = { term: eTerm, pos: ePos, off: eOff, len: eLen, next: next };
+    var cov = new Uint8Array(nDocs), score = new Float64Array(nDocs), top = 0;
+    for (d = 0; d < nDocs; d++) {
+      for (i = 0; i < T; i++) if (best[i][d] > 0) cov[d]++;
+      if (cov[d] === 0) continue;
+      top = Math.max(top, cov[d]);
+      for (i = 0; i < T; i++) score[d] += best[i][d];
+      for (var c = 0; c < 2; c++) {
+        if (head[c][d] >= 0) score[d] += phraseBonus(c, T, entries, head[c][d]); // none: no bonus
+      }
+    }
+    // Step 5 without sorting every result: count them, keep the best `limit` in order.
+    var floor = Math.max(1, top - Math.floor(T / 3)), count = 0, kept = [];
+    var better = function (a, b) { return cov[a] !== cov[b] ? cov[a] > cov[b] : score[a] !== score[b] ? score[a] > score[b] : a < b; };
+    for (d = 0; d < nDocs; d++) {
+      if (cov[d] < floor) continue;
+      count++;
+      if (kept.length === limit && !better(d, kept[limit - 1])) continue;
+      var at = kept.length < limit ? kept.length : limit - 1;
+      while (at > 0 && better(d, kept[at - 1])) { kept[at] = kept[at - 1]; at--; }
+      kept[at] = d;
+    }
+    return {
+      count: count,
+      hits: kept.map(function (d) { return { doc: d, coverage: cov[d], score: score[d] }; }),
+    };
+  }
+  var bits = function (m) { var n = 0; for (; m; m &= m - 1) n++; return n; };
+  // Scratch space reused by every call: terms (a bit each, MAX_TERMS = 8) at each position, and
+  // per title or keyword (by where it starts) which terms are in it and which begin it in order.
+  var atPos = new Uint8Array(65537), gStart = [], gLen = [], gTerms = [], gHeads = [];
+  // Step 4's bonuses for one document: `first` starts its linked list of postings in class c.
+  function phraseBonus(c, T, en, first) {
+    var score = 0, a, g, ng = 0, pairs = 0, share = 0, head = false;
+    for (a = first; a >= 0; a = en.next[a]) atPos[en.pos[a]] |= 1 << en.term[a];
+    for (a = first; a >= 0; a = en.next[a]) {
+      var t = en.term[a];
+      if (t + 1 < T && atPos[en.pos[a] + 1] & (1 << (t + 1))) pairs |= 1 << t;
+      var start = en.pos[a] - en.off[a];
+      for (g = 0; g < ng && gStart[g] !== start; g++);
+      if (g === ng) { gStart[g] = start; gLen[g] = en.len[a]; gTerms[g] = 0; gHeads[g] = 0; ng++; }
+      gTerms[g] |= 1 << t;
+      if (en.off[a] === t) gHeads[g] |= 1 << t;
+    }
+    for (a = first; a >= 0; a = en.next[a]) atPos[en.pos[a]] = 0;
+    score += ADJACENT * bits(pairs);
+    for (g = 0; g < ng; g++) {
+      share = Math.max(share, bits(gTerms[g]) / Math.max(gLen[g], 1));
+      if (gHeads[g] === (1 << T) - 1) head = true;
+    }
     score += FRACTION[c] * share;
     if (share >= 1) score += WHOLE;
-    var head = false;
-    groups.forEach(function (_, g) {
-      if (ps.every(function (term, i) { return term.some(function (p) { return p.pos - p.off === g && p.off === i; }); })) head = true;
-    });
-    if (head && ps.length > 0) score += HEAD;
+    if (head && T > 0) score += HEAD;
     return score;
   }
 
@@ -184,23 +197,26 @@
     return docs;
   }
   function decodePostings(lists) {
-    var out = [];
+    var docs = [], cols = [[], [], [], []]; // cls, pos, off, len
+    var push = function (d, cls, pos, off, len) {
+      docs.push(d); cols[0].push(cls); cols[1].push(pos); cols[2].push(off); cols[3].push(len);
+    };
     lists.forEach(function (list, cls) {
       if (!list) return;
       if (typeof list === 'string') {
-        decodeBitmap(list).forEach(function (d) { out.push({ doc: d, cls: cls, pos: 0, off: 0, len: 0 }); });
+        decodeBitmap(list).forEach(function (d) { push(d, cls, 0, 0, 0); });
         return;
       }
       var step = cls === TITLE ? 3 : cls === KEYWORD ? 4 : 1, doc = 0;
       for (var i = 0; i < list.length; i += step) {
         doc += list[i];
-        var p = { doc: doc, cls: cls, pos: 0, off: 0, len: 0 };
-        if (cls === TITLE) { p.pos = p.off = list[i + 1]; p.len = list[i + 2]; }
-        if (cls === KEYWORD) { p.pos = list[i + 1]; p.off = list[i + 2]; p.len = list[i + 3]; }
-        out.push(p);
+        if (cls === TITLE) push(doc, cls, list[i + 1], list[i + 1], list[i + 2]);
+        else if (cls === KEYWORD) push(doc, cls, list[i + 1], list[i + 2], list[i + 3]);
+        else push(doc, cls, 0, 0, 0);
       }
     });
-    return out;
+    return { n: docs.length, doc: Int32Array.from(docs), cls: Uint8Array.from(cols[0]),
+      pos: Uint16Array.from(cols[1]), off: Uint16Array.from(cols[2]), len: Uint16Array.from(cols[3]) };
   }
   var shardKey = function (t) { return Array.from(fold(t)).slice(0, 2).join(''); };
 
@@ -237,8 +253,8 @@
     var file = m.shards[key];
     return file ? this.get('s:' + key, file) : Promise.resolve({});
   };
-  // → {terms, matched: Set of index tokens, hits: [{doc, coverage, score}]}
-  Index.prototype.search = function (input) {
+  // → {terms, matched: Set of index tokens, count, hits: the best `limit` [{doc, coverage, score}]}
+  Index.prototype.search = function (input, limit) {
     var self = this, terms = queryTerms(input);
     return self.meta().then(function (m) {
       var cands = terms.map(function (term, i) {
@@ -259,12 +275,13 @@
               var t = c[0];
               if (!self.postings[t]) {
                 var shard = registry['s:' + shardKey(t)] || {};
-                self.postings[t] = shard[t] ? decodePostings(shard[t]) : [];
+                self.postings[t] = decodePostings(shard[t] || []);
               }
               return { list: self.postings[t], q: c[1] };
             });
           });
-          return { terms: terms, matched: matched, hits: rank(m.n, withPostings) };
+          var ranked = rank(m.n, withPostings, limit || 10);
+          return { terms: terms, matched: matched, count: ranked.count, hits: ranked.hits };
         });
       });
     });
@@ -362,7 +379,7 @@
     list.textContent = '';
     active = -1;
     input.removeAttribute('aria-activedescendant');
-    var n = result.hits.length;
+    var n = result.count;
     status.textContent = n ? (form.getAttribute('data-count') || '{n}').replace('{n}', n) : (form.getAttribute('data-none') || '');
     docs.forEach(function (doc, i) {
       var li = document.createElement('li');
@@ -392,8 +409,8 @@
   function run() {
     var my = ++seq, q = input.value;
     if (!queryTerms(q).length) { close(); panel.setAttribute('data-query', q); return; }
-    index.search(q).then(function (result) {
-      var top = result.hits.slice(0, LIMIT).map(function (h) { return h.doc; });
+    index.search(q, LIMIT).then(function (result) {
+      var top = result.hits.map(function (h) { return h.doc; });
       return index.docs(top).then(function (docs) { show(q, result, docs, my); });
     }).catch(function (e) {
       if (my === seq) status.textContent = String(e.message || e);
