@@ -15,8 +15,8 @@ struct Vector {
     why: String,
 }
 
-#[test]
-fn shared_ranking_vectors_put_the_expected_result_first() {
+/// The search index of the example content, built as `niemyet build` builds it.
+fn example_index() -> SearchIndex {
     let root = common::repo();
     let paths = niemyet::Paths {
         root: root.clone(),
@@ -30,8 +30,12 @@ fn shared_ranking_vectors_put_the_expected_result_first() {
     let theme = niemyet::theme::Theme::load(None).unwrap();
     let engine = Engine::new(&theme, &site).unwrap();
     let ctx = RenderContext::new(&site, &engine, &theme, &paths.content);
-    let index = SearchIndex::build(&ctx);
+    SearchIndex::build(&ctx)
+}
 
+#[test]
+fn shared_ranking_vectors_put_the_expected_result_first() {
+    let index = example_index();
     let vectors: Vec<Vector> = serde_json::from_str(include_str!("vectors/ranking.json")).unwrap();
     assert!(vectors.len() >= 30, "only {} queries", vectors.len());
     let mut failures = Vec::new();
@@ -99,4 +103,81 @@ fn the_index_is_small_script_files_that_every_page_can_load() {
         "public/thu-tuc/dang-ky-khai-sinh.html",
         r#"<script src="../static/search.js"></script>"#,
     );
+}
+
+/// The page's script (static/search.js) ranks exactly as `niemyet::search` does: same
+/// normalisation on the shared vectors, and the same top 10, coverage and score for every
+/// ranking vector and more queries (prefixes, typos, telex, codes), on the built example.
+#[test]
+fn the_page_script_ranks_exactly_like_rust() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(std::env::var_os("CI").is_none(), "node is needed on CI");
+        eprintln!("SKIPPED: node is not installed");
+        return;
+    }
+    let t = common::SiteTest::example();
+    t.build();
+    let index = example_index();
+    let vectors: Vec<Vector> = serde_json::from_str(include_str!("vectors/ranking.json")).unwrap();
+    let mut queries: Vec<String> = vectors.into_iter().map(|v| v.query).collect();
+    queries.extend(
+        [
+            "d",
+            "đ",
+            "kh",
+            "khai s",
+            "chứng thực",
+            "chung thuc",
+            "chứng thư",
+            "hoa giai",
+            "hòa",
+            "hoà",
+            "1",
+            "1.0",
+            "2.000",
+            "nn-0",
+            "giay to",
+            "xac nhan",
+            "ban sao",
+            "kinh doanhf",
+            "uỷ ban",
+            "ủy ban nhân dân",
+            "qqqzzz",
+            "a b c d e f g h i j",
+            "Hướng dẫn",
+            "thuc",
+        ]
+        .map(String::from),
+    );
+    let rust: Vec<serde_json::Value> = queries
+        .iter()
+        .map(|q| {
+            let hits = index.query(q);
+            let top: Vec<serde_json::Value> = hits
+                .iter()
+                .take(10)
+                .map(|h| serde_json::json!([h.doc, h.coverage, h.score]))
+                .collect();
+            serde_json::json!({"query": q, "hits": top, "count": hits.len()})
+        })
+        .collect();
+    let expected = t.path("rust-ranking.json");
+    std::fs::write(&expected, serde_json::to_string(&rust).unwrap()).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(common::repo().join("tests/browser/search-engine.mjs"))
+        .env("SITE_DIR", t.path("public"))
+        .env("RUST_RANKING", &expected)
+        .output()
+        .unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains(" 0 failed"), "{report}");
 }

@@ -1,6 +1,7 @@
-// The page's search script on the shared vectors, in node: the same normalisation as
-// src/text.rs (tests/vectors/normalize.json) and the same first result as src/search.rs
-// (tests/vectors/ranking.json) on the built example's index.
+// The page's search script on the shared vectors, in node (run by tests/search.rs): the same
+// normalisation as src/text.rs (tests/vectors/normalize.json), the expected first result of
+// tests/vectors/ranking.json, and the very ranking src/search.rs computes (RUST_RANKING: a JSON
+// file of {query, hits: [[doc, coverage, score]], count} for the built example's index).
 import fs from 'node:fs';
 import { reporter } from './lib.mjs';
 import { loadEngine } from './search-node.mjs';
@@ -29,5 +30,14 @@ for (const v of ranking) {
   const docs = await index.docs(result.hits.slice(0, 3).map((h) => h.doc));
   const names = docs.map((d) => d[2] || d[0]);
   r.ok(names[0] === v.first, `${JSON.stringify(v.query)} (${v.why}): expected ${v.first}, got ${names.join(', ')}`);
+}
+if (process.env.RUST_RANKING) {
+  const rust = JSON.parse(fs.readFileSync(process.env.RUST_RANKING, 'utf8'));
+  for (const q of rust) {
+    const result = await index.search(q.query, q.hits.length || 1);
+    const js = result.hits.map((h) => [h.doc, h.coverage, h.score]);
+    r.ok(JSON.stringify(js) === JSON.stringify(q.hits) && result.count === q.count,
+      `${JSON.stringify(q.query)}: JS ${JSON.stringify(js)} (${result.count}) ≠ Rust ${JSON.stringify(q.hits)} (${q.count})`);
+  }
 }
 r.done();
