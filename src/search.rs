@@ -210,27 +210,25 @@ impl SearchIndex {
         SearchIndex { docs, tokens }
     }
 
+    /// The alphabetic tokens (the vocabulary the page script matches words in), or the numeric.
+    pub fn vocabulary(&self, numeric: bool) -> impl Iterator<Item = &str> {
+        self.tokens
+            .keys()
+            .map(String::as_str)
+            .filter(move |t| is_numeric(t) == numeric)
+    }
+
     /// Ranked results for what a user typed.
     pub fn query(&self, input: &str) -> Vec<Hit> {
         let terms = query_terms(input);
-        let words: Vec<&str> = self
-            .tokens
-            .keys()
-            .map(String::as_str)
-            .filter(|t| !is_numeric(t))
-            .collect();
+        let words: Vec<&str> = self.vocabulary(false).collect();
         let candidates: Vec<Vec<(&str, f64)>> = terms
             .iter()
             .enumerate()
             .map(|(i, term)| {
                 let last = i + 1 == terms.len();
                 if is_numeric(term) {
-                    let numbers = self
-                        .tokens
-                        .keys()
-                        .map(String::as_str)
-                        .filter(|t| is_numeric(t));
-                    numeric_candidates(term, last, numbers)
+                    numeric_candidates(term, last, self.vocabulary(true))
                 } else {
                     word_candidates(term, last, words.iter().copied())
                 }

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::{OutputFile, RenderContext, RenderError};
-use crate::search::{BODY, CODE, FIELD, KEYWORD, Posting, SearchIndex, TITLE, is_numeric};
+use crate::search::{BODY, CODE, FIELD, KEYWORD, Posting, SearchIndex, TITLE};
 use crate::text::fold;
 
 /// Documents per result-display file.
@@ -62,12 +62,7 @@ pub fn files(index: &SearchIndex) -> Vec<OutputFile> {
         doc_files.push(Value::String(file_name(&file)));
         out.push(file);
     }
-    let vocabulary: Vec<&str> = index
-        .tokens
-        .keys()
-        .map(String::as_str)
-        .filter(|t| !is_numeric(t))
-        .collect();
+    let vocabulary: Vec<&str> = index.vocabulary(false).collect();
     let meta = json!({
         "n": n,
         "chunk": CHUNK,
