@@ -104,10 +104,7 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         Ok(files) => files,
         Err(errors) => {
             for e in errors {
-                diags.push(diagnostics::Diagnostic::error(
-                    Path::new("theme"),
-                    e.to_string(),
-                ));
+                diags.push(diagnostics::Diagnostic::error(Path::new(""), e.to_string()));
             }
             return (Err(Failure::Content), diags);
         }

@@ -29,7 +29,12 @@ pub struct RenderError {
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "while rendering {}: {}", self.what, self.message)
+        write!(
+            f,
+            "{}: {}",
+            self.what,
+            self.message.trim_start_matches("error: ")
+        )
     }
 }
 
@@ -46,11 +51,11 @@ impl Engine {
         tera.autoescape_on([".html", ".xml", ".svg"]);
         tera.add_raw_templates(theme.templates())
             .map_err(|e| RenderError {
-                what: "the theme's templates".into(),
+                what: "in the theme's templates".into(),
                 message: tera_message(&e),
             })?;
         let strings = theme.translations(site.lang).map_err(|e| RenderError {
-            what: "the theme's translations".into(),
+            what: "in the theme's translations".into(),
             message: e.0,
         })?;
         let i18n = I18n {
@@ -90,7 +95,7 @@ impl Engine {
             .tera
             .render(template, &context)
             .map_err(|e| RenderError {
-                what: path.to_string(),
+                what: format!("in the theme, rendering {path} with {template}"),
                 message: tera_message(&e),
             })?;
         Ok(OutputFile {
