@@ -16,7 +16,7 @@ async function firstResult(page, query) {
   await page.waitForFunction((q) => document.querySelector('.search-results')?.getAttribute('data-query') === q,
     query, { timeout: 5000 }).catch(() => {});
   return page.evaluate(() => {
-    const a = document.querySelector('#search-list [role=option] a');
+    const a = document.querySelector('#search-list a[role=option]');
     if (!a) return '(none)';
     const meta = a.querySelector('.search-meta');
     return meta ? meta.textContent.split(' · ')[0] : new URL(a.href).pathname;
@@ -49,7 +49,7 @@ for (const [mode, url] of [['file', (rel) => fileUrl(rel)], ['http', (rel) => se
     status: document.querySelector('.search-status').textContent,
     role: document.querySelector('.search-status').getAttribute('role'),
     expanded: document.querySelector('#q').getAttribute('aria-expanded'),
-    marks: [...document.querySelectorAll('#search-list [role=option]:first-child mark')].map((m) => m.textContent),
+    marks: [...document.querySelectorAll('#search-list li:first-child mark')].map((m) => m.textContent),
     meta: document.querySelector('#search-list .search-meta').textContent,
     width: document.documentElement.scrollWidth,
   }));
@@ -66,13 +66,19 @@ for (const [mode, url] of [['file', (rel) => fileUrl(rel)], ['http', (rel) => se
   const selected = await page.evaluate(() => {
     const id = document.querySelector('#q').getAttribute('aria-activedescendant');
     const el = id && document.getElementById(id);
-    return el ? [el.getAttribute('aria-selected'), el.querySelector('a').getAttribute('href')] : null;
+    return el ? [el.getAttribute('aria-selected'), el.getAttribute('href')] : null;
   });
   r.ok(selected && selected[0] === 'true', `${mode}: arrow keys select an option: ${selected}`);
   await Promise.all([page.waitForNavigation(), page.press('#q', 'Enter')]);
   r.ok(page.url().endsWith(selected[1].replace(/^(\.\.\/)+/, '')), `${mode}: Enter opened ${page.url()}, not ${selected[1]}`);
   const h1 = await page.textContent('h1');
   r.ok(h1.trim() === 'Đăng ký khai sinh', `${mode}: landed on ${h1}`);
+
+  // a tap on a result opens it
+  await page.fill('#q', 'so do');
+  await firstResult(page, 'so do');
+  await Promise.all([page.waitForNavigation(), page.click('#search-list a[role=option]')]);
+  r.ok((await page.textContent('h1')).includes('lần đầu'), `${mode}: tapping the first result opened ${page.url()}`);
 
   // Escape closes the list, a second Escape empties the box
   await page.fill('#q', 'ket hon');
@@ -109,6 +115,19 @@ const p2 = await again.newPage();
 await p2.goto(fileUrl('a-z.html') + '?q=so%20do');
 r.ok(await firstResult(p2, 'so do') === '1.012753', 'a-z.html?q= shows results');
 await again.close();
+
+// Accessibility of the box with its results open (axe-core; CSP bypassed only to inject axe).
+const ax = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true });
+const p3 = await ax.newPage();
+await p3.goto(fileUrl('index.html'));
+await p3.fill('#q', 'khai sinh');
+await firstResult(p3, 'khai sinh');
+await p3.press('#q', 'ArrowDown');
+await p3.addScriptTag({ path: new URL('./node_modules/axe-core/axe.min.js', import.meta.url).pathname });
+const violations = await p3.evaluate(async () =>
+  (await axe.run(document.querySelector('form.search'))).violations.map((v) => `${v.id}: ${v.nodes.length}`));
+r.ok(violations.length === 0, `axe on the open results: ${violations.join(', ')}`);
+await ax.close();
 
 server.close();
 await browser.close();

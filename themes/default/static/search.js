@@ -382,11 +382,13 @@
     var n = result.count;
     status.textContent = n ? (form.getAttribute('data-count') || '{n}').replace('{n}', n) : (form.getAttribute('data-none') || '');
     docs.forEach(function (doc, i) {
+      // The link is the option (a link inside an option would nest interactive elements).
       var li = document.createElement('li');
-      li.id = 'search-option-' + i;
-      li.setAttribute('role', 'option');
-      li.setAttribute('aria-selected', 'false');
+      li.setAttribute('role', 'none');
       var a = document.createElement('a');
+      a.id = 'search-option-' + i;
+      a.setAttribute('role', 'option');
+      a.setAttribute('aria-selected', 'false');
       a.href = root + doc[0];
       a.tabIndex = -1;
       var title = document.createElement('span');
@@ -435,7 +437,7 @@
     var opts = options();
     if (!opts.length) return; // no results: the A–Z list
     e.preventDefault();
-    location.href = opts[Math.max(active, 0)].querySelector('a').href;
+    location.href = opts[Math.max(active, 0)].href;
   });
   // The A–Z list reached by submitting before the script ran: show that query's results.
   var q = new URLSearchParams(location.search).get('q');
