@@ -395,11 +395,12 @@
       title.className = 'search-title';
       highlight(title, doc[1], result.matched);
       a.appendChild(title);
-      var meta = [doc[2], doc[3], doc[4], doc[5], doc[6]].filter(Boolean);
-      if (meta.length) {
+      var rest = [doc[3], doc[4], doc[5], doc[6]].filter(Boolean).join(' · ');
+      if (doc[2] || rest) {
         var small = document.createElement('span');
         small.className = 'search-meta';
-        highlight(small, meta.join(' · '), result.matched);
+        if (doc[2]) highlight(small, doc[2], result.matched); // the code; other words stay plain
+        small.appendChild(document.createTextNode((doc[2] && rest ? ' · ' : '') + rest));
         a.appendChild(small);
       }
       li.appendChild(a);
