@@ -109,43 +109,51 @@
   // terms: [[{list, q: quality}]]; a list holds postings as columns {n, doc, cls, pos, off, len}.
   // Typed arrays and per-document linked lists of title and keyword postings keep a query on
   // 10,000 documents free of garbage.
+  var buffers = {};
+  // A zeroed (or `fill`ed) typed array of `size`, reused from query to query.
+  function buffer(name, Type, size, fill) {
+    var a = buffers[name];
+    if (!a || a.length < size) a = buffers[name] = new Type(size);
+    if (fill !== undefined) a.fill(fill, 0, size);
+    return a;
+  }
   function rank(nDocs, terms, limit) {
-    var T = terms.length, best = [], i, k, d, total = 0;
+    var T = terms.length, i, k, d, total = 0, n = nDocs;
     terms.forEach(function (cands) { cands.forEach(function (c) { total += c.list.n; }); });
-    var head = [new Int32Array(nDocs).fill(-1), new Int32Array(nDocs).fill(-1)];
-    var next = new Int32Array(total), eTerm = new Uint8Array(total);
-    var ePos = new Uint16Array(total), eOff = new Uint16Array(total), eLen = new Uint16Array(total), e = 0;
+    var best = buffer('best', Float64Array, T * n, 0), head = buffer('head', Int32Array, 2 * n, -1);
+    var entries = {
+      next: buffer('next', Int32Array, total), term: buffer('term', Uint8Array, total),
+      pos: buffer('pos', Uint16Array, total), off: buffer('off', Uint16Array, total), len: buffer('len', Uint16Array, total),
+    }, e = 0;
     for (i = 0; i < T; i++) {
-      var b = best[i] = new Float64Array(nDocs);
       for (var ci = 0; ci < terms[i].length; ci++) {
         var l = terms[i][ci].list, q = terms[i][ci].q;
         for (k = 0; k < l.n; k++) {
           d = l.doc[k];
           var cls = l.cls[k], s = q * WEIGHT[cls];
-          if (s > b[d]) b[d] = s;
+          if (s > best[i * n + d]) best[i * n + d] = s;
           if (cls === TITLE || cls === KEYWORD) {
-            eTerm[e] = i; ePos[e] = l.pos[k]; eOff[e] = l.off[k]; eLen[e] = l.len[k];
-            next[e] = head[cls - TITLE][d];
-            head[cls - TITLE][d] = e++;
+            entries.term[e] = i; entries.pos[e] = l.pos[k]; entries.off[e] = l.off[k]; entries.len[e] = l.len[k];
+            entries.next[e] = head[(cls - TITLE) * n + d];
+            head[(cls - TITLE) * n + d] = e++;
           }
         }
       }
     }
-    var entries = { term: eTerm, pos: ePos, off: eOff, len: eLen, next: next };
-    var cov = new Uint8Array(nDocs), score = new Float64Array(nDocs), top = 0;
-    for (d = 0; d < nDocs; d++) {
-      for (i = 0; i < T; i++) if (best[i][d] > 0) cov[d]++;
+    var cov = buffer('cov', Uint8Array, n, 0), score = buffer('score', Float64Array, n, 0), top = 0;
+    for (d = 0; d < n; d++) {
+      for (i = 0; i < T; i++) if (best[i * n + d] > 0) cov[d]++;
       if (cov[d] === 0) continue;
       top = Math.max(top, cov[d]);
-      for (i = 0; i < T; i++) score[d] += best[i][d];
+      for (i = 0; i < T; i++) score[d] += best[i * n + d];
       for (var c = 0; c < 2; c++) {
-        if (head[c][d] >= 0) score[d] += phraseBonus(c, T, entries, head[c][d]); // none: no bonus
+        if (head[c * n + d] >= 0) score[d] += phraseBonus(c, T, entries, head[c * n + d]); // none: no bonus
       }
     }
     // Step 5 without sorting every result: count them, keep the best `limit` in order.
     var floor = Math.max(1, top - Math.floor(T / 3)), count = 0, kept = [];
     var better = function (a, b) { return cov[a] !== cov[b] ? cov[a] > cov[b] : score[a] !== score[b] ? score[a] > score[b] : a < b; };
-    for (d = 0; d < nDocs; d++) {
+    for (d = 0; d < n; d++) {
       if (cov[d] < floor) continue;
       count++;
       if (kept.length === limit && !better(d, kept[limit - 1])) continue;
