@@ -13,6 +13,9 @@ use crate::theme::Theme;
 use crate::views::{self, I18n, ProcedureRow, ProcedureView};
 
 pub mod assets;
+pub mod changes;
+pub mod data;
+pub mod results;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -119,6 +122,8 @@ pub struct SiteView {
     pub units: Vec<UnitItem>,
     pub pages: Vec<NavItem>,
     pub procedure_count: usize,
+    /// Whether `ket-qua/index.html` exists (there are results files).
+    pub has_results: bool,
 }
 
 #[derive(Serialize)]
@@ -188,6 +193,7 @@ impl SiteView {
                 })
                 .collect(),
             procedure_count: site.procedures.len(),
+            has_results: !site.results.is_empty(),
         }
     }
 }
@@ -255,7 +261,13 @@ impl<'a> RenderContext<'a> {
 pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    for result in [website::render(ctx), assets::render(ctx)] {
+    for result in [
+        website::render(ctx),
+        assets::render(ctx),
+        results::render(ctx),
+        changes::render(ctx),
+        data::render(ctx),
+    ] {
         match result {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),
