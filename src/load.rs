@@ -190,17 +190,21 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
         .filter_map(|path| page(path, &shown, &mut diags))
         .collect();
     let forms = form_files(&content_dir.join("forms"), content_dir, &shown, &mut diags);
-    let mut results: Vec<Period> =
-        files_under(&content_dir.join("results"), &["yaml", "yml"], &shown, &mut diags)
-            .iter()
-            .filter_map(|path| {
-                let (file, node) = read_yaml(path, &shown, &mut diags)?;
-                let mut r = Reader::new(&file.path, file.text.clone());
-                let p = crate::results::load_period(&mut r, &node, path);
-                diags.extend(r.diags);
-                p
-            })
-            .collect();
+    let mut results: Vec<Period> = files_under(
+        &content_dir.join("results"),
+        &["yaml", "yml"],
+        &shown,
+        &mut diags,
+    )
+    .iter()
+    .filter_map(|path| {
+        let (file, node) = read_yaml(path, &shown, &mut diags)?;
+        let mut r = Reader::new(&file.path, file.text.clone());
+        let p = crate::results::load_period(&mut r, &node, path);
+        diags.extend(r.diags);
+        p
+    })
+    .collect();
     results.sort_by(|a, b| a.from.value.cmp(&b.from.value).then(a.file.cmp(&b.file)));
 
     let content = site.map(|site| Content {

@@ -20,16 +20,15 @@ pub const MAX_COUNT: u64 = 100_000_000;
 /// Read one period file. Checks what one file can: whole non-negative counts, `from` ≤ `to`,
 /// and that no row resolves more dossiers than it had. Ids are checked in `validate`.
 pub fn load_period(r: &mut Reader, node: &Node, path: &Path) -> Option<Period> {
-    let o = r.obj(
-        node,
-        "",
-        crate::load::keys::RESULTS,
-        &["period", "rows"],
-    )?;
-    let (from, to, label) = match o
-        .get("period")
-        .and_then(|n| r.obj(n, "period", crate::load::keys::PERIOD, &["from", "to", "label"]))
-    {
+    let o = r.obj(node, "", crate::load::keys::RESULTS, &["period", "rows"])?;
+    let (from, to, label) = match o.get("period").and_then(|n| {
+        r.obj(
+            n,
+            "period",
+            crate::load::keys::PERIOD,
+            &["from", "to", "label"],
+        )
+    }) {
         Some(p) => (
             r.date(&p, "from"),
             r.date(&p, "to"),
@@ -78,6 +77,18 @@ pub fn load_period(r: &mut Reader, node: &Node, path: &Path) -> Option<Period> {
 }
 
 fn count(r: &mut Reader, o: &Obj, key: &str) -> u64 {
+    if let Some(n) = o.get(key)
+        && matches!(n.value, Value::Float(_))
+    {
+        let d = r.error(
+            n.pos,
+            &o.child(key),
+            format!("`{key}` must be a whole number of dossiers, not a fraction"),
+        );
+        d.expected = Some("a whole number ≥ 0, digits only (e.g. 5343)".into());
+        d.hint = Some("write counts without a decimal point or thousands separator: `5343`, not `5.343` or `12.5`".into());
+        return 0;
+    }
     let Some(v) = r.uint(o, key, &format!("`{key}` (a number of dossiers)")) else {
         return 0;
     };
@@ -94,6 +105,9 @@ fn count(r: &mut Reader, o: &Obj, key: &str) -> u64 {
 }
 
 fn result_row(r: &mut Reader, node: &Node, path: &str) -> Option<ResultRow> {
+    // A count that is missing, misspelt or unreadable is 0 here: the sum check would then
+    // only repeat that mistake in other words.
+    let errors_before = r.diags.items.len();
     let o = r.obj(
         node,
         path,
@@ -128,7 +142,7 @@ fn result_row(r: &mut Reader, node: &Node, path: &str) -> Option<ResultRow> {
         withdrawn: count(r, &o, "withdrawn"),
         returned: count(r, &o, "returned"),
     };
-    if counts.accounted() > counts.total() {
+    if r.diags.items.len() == errors_before && counts.accounted() > counts.total() {
         let d = r.error(
             o.pos,
             path,
@@ -259,9 +273,7 @@ impl<'c> Results<'c> {
                     (false, true) => std::cmp::Ordering::Greater,
                     (false, false) => std::cmp::Ordering::Equal,
                 };
-                rate_order
-                    .then(b.total().cmp(&a.total()))
-                    .then(ia.cmp(ib))
+                rate_order.then(b.total().cmp(&a.total())).then(ia.cmp(ib))
             });
             let mut by_field: Vec<(usize, Counts)> = by_field
                 .into_iter()

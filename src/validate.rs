@@ -214,7 +214,10 @@ fn results(content: &Content, unit_ids: &[&str], field_ids: &[&str], diags: &mut
         {
             let same = other.from.value == p.from.value && other.to.value == p.to.value;
             let message = if same {
-                format!("this period is the same as the one in {}", other.file.display())
+                format!(
+                    "this period is the same as the one in {}",
+                    other.file.display()
+                )
             } else {
                 format!(
                     "this period ({} – {}) overlaps the one in {} ({} – {})",

@@ -24,7 +24,8 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
         }]
     };
     let json = procedures_json(ctx);
-    let json = serde_json::to_vec_pretty(&json).map_err(|e| err(paths::DATA_JSON, e.to_string()))?;
+    let json =
+        serde_json::to_vec_pretty(&json).map_err(|e| err(paths::DATA_JSON, e.to_string()))?;
     let csv = procedures_csv(ctx).map_err(|e| err(paths::DATA_CSV, e.to_string()))?;
     let results = results_csv(ctx).map_err(|e| err(paths::DATA_RESULTS_CSV, e.to_string()))?;
     let schema = serde_json::to_vec_pretty(&crate::schema::procedure_schema())
@@ -162,10 +163,11 @@ fn procedures_json(ctx: &RenderContext) -> Value {
 /// amount and none is a tier (`from`); `None` when the fee depends on the case.
 pub fn fee_vnd(p: &Procedure) -> Option<u64> {
     let fees = &p.channels.first()?.fees;
-    fees.iter().try_fold(0u64, |sum, f| match (f.amount, f.from) {
-        (Some(a), None) => Some(sum + a),
-        _ => None,
-    })
+    fees.iter()
+        .try_fold(0u64, |sum, f| match (f.amount, f.from) {
+            (Some(a), None) => Some(sum + a),
+            _ => None,
+        })
 }
 
 pub const PROCEDURES_CSV_HEADER: [&str; 14] = [
@@ -192,7 +194,11 @@ fn procedures_csv(ctx: &RenderContext) -> Result<Vec<u8>, csv::Error> {
     for (i, sp) in site.procedures.iter().enumerate() {
         let p = sp.p;
         let v = &ctx.procedures[i];
-        let counters: Vec<&str> = sp.units.iter().map(|&u| site.units[u].u.id.as_str()).collect();
+        let counters: Vec<&str> = sp
+            .units
+            .iter()
+            .map(|&u| site.units[u].u.id.as_str())
+            .collect();
         w.write_record([
             p.code.value.as_str(),
             &p.title,
@@ -223,7 +229,16 @@ fn procedures_csv(ctx: &RenderContext) -> Result<Vec<u8>, csv::Error> {
 }
 
 pub fn results_csv_header() -> Vec<&'static str> {
-    let mut h = vec!["period", "from", "to", "label", "unit", "unit_name", "field", "field_name"];
+    let mut h = vec![
+        "period",
+        "from",
+        "to",
+        "label",
+        "unit",
+        "unit_name",
+        "field",
+        "field_name",
+    ];
     h.extend(Counts::NAMES);
     h.extend([
         "received_online",

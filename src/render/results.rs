@@ -187,7 +187,11 @@ fn period_view(ctx: &RenderContext, p: &PeriodTotals, chart_id: &str) -> PeriodV
         .enumerate()
         .map(|(rank, (u, c))| {
             bar(
-                format!("{}. {}", rank + 1, short_unit_name(&site.content.units[*u].name)),
+                format!(
+                    "{}. {}",
+                    rank + 1,
+                    short_unit_name(&site.content.units[*u].name)
+                ),
                 c,
                 lang,
             )
@@ -365,7 +369,10 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
         }
         Job::Report(pi) => {
             let view = period_view(ctx, &results.periods[pi], "report");
-            c.insert("title", &format!("{} – {}", t("results.report"), view.label));
+            c.insert(
+                "title",
+                &format!("{} – {}", t("results.report"), view.label),
+            );
             c.insert("p", &view);
             engine.render("results_report.html", &report_url(&view.slug), c)
         }
