@@ -160,6 +160,18 @@ fn result_row(r: &mut Reader, node: &Node, path: &str) -> Option<ResultRow> {
                 .into(),
         );
     }
+    if r.diags.items.len() == errors_before && counts.accounted() < counts.total() {
+        let d = r.warning(
+            o.pos,
+            path,
+            format!(
+                "{} of the {} dossiers received or carried over are not accounted for",
+                counts.total() - counts.accounted(),
+                counts.total()
+            ),
+        );
+        d.hint = Some("every dossier ends the period resolved (early, on time, late), in progress, overdue, withdrawn or returned; add the missing ones to the right column".into());
+    }
     Some(ResultRow {
         unit,
         field,
@@ -239,8 +251,20 @@ pub struct Results<'c> {
 impl<'c> Results<'c> {
     /// Totals of validated content; rows naming unknown ids are skipped.
     pub fn build(content: &'c Content) -> Results<'c> {
-        let unit_index = |id: &str| content.units.iter().position(|u| u.id == id);
-        let field_index = |id: &str| content.fields.iter().position(|f| f.id == id);
+        let units: std::collections::HashMap<&str, usize> = content
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        let fields: std::collections::HashMap<&str, usize> = content
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect();
+        let unit_index = |id: &str| units.get(id).copied();
+        let field_index = |id: &str| fields.get(id).copied();
         let mut periods: Vec<PeriodTotals> = Vec::with_capacity(content.results.len());
         for period in &content.results {
             let mut total = Counts::default();

@@ -574,3 +574,32 @@ fn data_page_links_every_file_with_its_licence() {
         serde_json::from_str(&t.read("public/data/procedures.json")).unwrap();
     assert_eq!(json["licence"]["name"], "Giấy phép dữ liệu mở Việt Nam");
 }
+
+#[test]
+fn unaccounted_dossiers_are_a_warning() {
+    let t = SiteTest::fixture("minimal");
+    t.write(
+        "content/results/2019-h1.yaml",
+        &format!("{H1}  - {{unit: xa-a, field: ho-tich, received: 10, resolved_on_time: 8}}\n"),
+    );
+    t.run(&["check"])
+        .assert_code(0)
+        .assert_stderr_contains("--> content/results/2019-h1.yaml:3:5")
+        .assert_stderr_contains(
+            "2 of the 10 dossiers received or carried over are not accounted for",
+        );
+    t.run(&["check", "--strict"]).assert_code(1);
+}
+
+#[test]
+fn csv_files_open_in_spreadsheets() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    for f in ["public/data/procedures.csv", "public/data/results.csv"] {
+        let bytes = std::fs::read(t.path(f)).unwrap();
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "{f} starts with a UTF-8 BOM"
+        );
+    }
+}

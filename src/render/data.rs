@@ -187,9 +187,13 @@ pub const PROCEDURES_CSV_HEADER: [&str; 14] = [
     "url",
 ];
 
+/// A UTF-8 byte-order mark: without it, spreadsheet programs on Windows read the Vietnamese
+/// letters of a CSV file as another encoding.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 fn procedures_csv(ctx: &RenderContext) -> Result<Vec<u8>, csv::Error> {
     let site = ctx.site;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(PROCEDURES_CSV_HEADER)?;
     for (i, sp) in site.procedures.iter().enumerate() {
         let p = sp.p;
@@ -253,7 +257,7 @@ pub fn results_csv_header() -> Vec<&'static str> {
 /// empty when undefined.
 fn results_csv(ctx: &RenderContext) -> Result<Vec<u8>, csv::Error> {
     let content = ctx.site.content;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(results_csv_header())?;
     for period in content.results.iter().rev() {
         for row in &period.rows {
