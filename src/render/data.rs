@@ -3,8 +3,9 @@
 //! (the format is documented in the README, "Open data"); the CSV files hold the columns people
 //! filter on; `data/procedure.schema.json` is `niemyet schema`.
 
+use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 use tera::Context;
 
 use super::{OutputFile, RenderContext, RenderError};
@@ -23,9 +24,7 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
             message: e,
         }]
     };
-    let json = procedures_json(ctx);
-    let json =
-        serde_json::to_vec_pretty(&json).map_err(|e| err(paths::DATA_JSON, e.to_string()))?;
+    let json = procedures_json(ctx).map_err(|e| err(paths::DATA_JSON, e.to_string()))?;
     let csv = procedures_csv(ctx).map_err(|e| err(paths::DATA_CSV, e.to_string()))?;
     let results = results_csv(ctx).map_err(|e| err(paths::DATA_RESULTS_CSV, e.to_string()))?;
     let schema = serde_json::to_vec_pretty(&crate::schema::procedure_schema())
@@ -76,10 +75,6 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     Ok(out)
 }
 
-fn iso(d: Option<jiff::civil::Date>) -> Value {
-    d.map_or(Value::Null, |d| Value::String(format::date_iso(d)))
-}
-
 /// The canonical text of a duration (`3 working days`, `Same day`): `parse_duration` reads it
 /// back to the same value.
 pub fn duration_text(d: &format::Duration) -> String {
@@ -87,76 +82,201 @@ pub fn duration_text(d: &format::Duration) -> String {
 }
 
 /// One procedure as a JSON object: the keys of the YAML file, every key present (`null` or `[]`
-/// when absent), plus the resolved counters and the page's address.
-pub fn procedure_record(ctx: &RenderContext, sp: &SiteProcedure) -> Value {
-    let p = sp.p;
-    let site = ctx.site;
-    let base = site.content.site.base_url.as_deref();
-    json!({
-        "code": p.code.value,
-        "title": p.title,
-        "field": p.field.value,
-        "field_name": site.fields[sp.field].f.name,
-        "level": p.level.value,
-        "level_name": site.levels[sp.level].l.name,
-        "units": p.units.iter().map(|u| u.value.as_str()).collect::<Vec<_>>(),
-        "counters": sp.units.iter().map(|&u| site.units[u].u.id.as_str()).collect::<Vec<_>>(),
-        "audience": p.audience,
-        "keywords": p.keywords,
-        "summary": p.summary,
-        "steps": p.steps,
-        "channels": p.channels.iter().map(|c| json!({
-            "method": c.method.id(),
-            "duration": duration_text(&c.duration),
-            "duration_max": c.duration_max.as_ref().map(duration_text),
-            "duration_note": c.duration_note,
-            "fees": c.fees,
-        })).collect::<Vec<_>>(),
-        "documents": p.documents.iter().map(|d| json!({
-            "name": d.name,
-            "form": d.form.as_ref().map(|f| f.value.as_str()),
-            "originals": d.originals,
-            "copies": d.copies,
-            "kind": match d.kind { DocumentKind::Submit => "submit", DocumentKind::Show => "show" },
-            "condition": d.condition,
-            "note": d.note,
-        })).collect::<Vec<_>>(),
-        "requirements": p.requirements,
-        "result": p.result,
-        "agency": p.agency,
-        "legal_basis": p.legal_basis.iter().map(|a| json!({
-            "number": a.number,
-            "title": a.title,
-            "issued": iso(a.issued),
-            "issuer": a.issuer,
-        })).collect::<Vec<_>>(),
-        "online": p.online.as_ref().map(|o| json!({
-            "level": match o.level { OnlineLevel::Full => "full", OnlineLevel::Partial => "partial" },
-            "url": o.url,
-        })),
-        "status": match p.status { Status::Active => "active", Status::Abolished => "abolished" },
-        "effective": iso(p.effective),
-        "updated": iso(p.updated.as_ref().map(|d| d.value)),
-        "history": p.history.iter().map(|h| json!({
-            "date": format::date_iso(h.date),
-            "decision": h.decision,
-            "change": h.change,
-        })).collect::<Vec<_>>(),
-        "url": sp.url,
-        "page_url": base.map(|b| format!("{b}{}", sp.url)),
-    })
+/// when absent), plus the resolved counters and the page's address. Borrowed from the model and
+/// serialised directly, so a national catalogue does not pass through a `Value` tree.
+#[derive(Serialize)]
+pub struct ProcedureRecord<'a> {
+    code: &'a str,
+    title: &'a str,
+    field: &'a str,
+    field_name: &'a str,
+    level: &'a str,
+    level_name: &'a str,
+    units: Vec<&'a str>,
+    counters: Vec<&'a str>,
+    audience: &'a [String],
+    keywords: &'a [String],
+    summary: Option<&'a str>,
+    steps: &'a [String],
+    channels: Vec<ChannelRecord<'a>>,
+    documents: Vec<DocumentRecord<'a>>,
+    requirements: Option<&'a str>,
+    result: &'a str,
+    agency: &'a str,
+    legal_basis: Vec<LegalRecord<'a>>,
+    online: Option<OnlineRecord<'a>>,
+    status: &'static str,
+    effective: Option<String>,
+    updated: Option<String>,
+    history: Vec<ChangeRecord<'a>>,
+    url: &'a str,
+    page_url: Option<String>,
 }
 
-fn procedures_json(ctx: &RenderContext) -> Value {
+#[derive(Serialize)]
+struct ChannelRecord<'a> {
+    method: &'static str,
+    duration: String,
+    duration_max: Option<String>,
+    duration_note: Option<&'a str>,
+    fees: &'a [Fee],
+}
+
+#[derive(Serialize)]
+struct DocumentRecord<'a> {
+    name: &'a str,
+    form: Option<&'a str>,
+    originals: u32,
+    copies: u32,
+    kind: &'static str,
+    condition: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LegalRecord<'a> {
+    number: &'a str,
+    title: &'a str,
+    issued: Option<String>,
+    issuer: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct OnlineRecord<'a> {
+    level: &'static str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ChangeRecord<'a> {
+    date: String,
+    decision: &'a str,
+    change: &'a str,
+}
+
+pub fn procedure_record<'a>(ctx: &'a RenderContext, sp: &'a SiteProcedure) -> ProcedureRecord<'a> {
+    let p = sp.p;
+    let site = ctx.site;
+    let iso = |d: Option<jiff::civil::Date>| d.map(format::date_iso);
+    ProcedureRecord {
+        code: &p.code.value,
+        title: &p.title,
+        field: &p.field.value,
+        field_name: &site.fields[sp.field].f.name,
+        level: &p.level.value,
+        level_name: &site.levels[sp.level].l.name,
+        units: p.units.iter().map(|u| u.value.as_str()).collect(),
+        counters: sp
+            .units
+            .iter()
+            .map(|&u| site.units[u].u.id.as_str())
+            .collect(),
+        audience: &p.audience,
+        keywords: &p.keywords,
+        summary: p.summary.as_deref(),
+        steps: &p.steps,
+        channels: p
+            .channels
+            .iter()
+            .map(|c| ChannelRecord {
+                method: c.method.id(),
+                duration: duration_text(&c.duration),
+                duration_max: c.duration_max.as_ref().map(duration_text),
+                duration_note: c.duration_note.as_deref(),
+                fees: &c.fees,
+            })
+            .collect(),
+        documents: p
+            .documents
+            .iter()
+            .map(|d| DocumentRecord {
+                name: &d.name,
+                form: d.form.as_ref().map(|f| f.value.as_str()),
+                originals: d.originals,
+                copies: d.copies,
+                kind: match d.kind {
+                    DocumentKind::Submit => "submit",
+                    DocumentKind::Show => "show",
+                },
+                condition: d.condition.as_deref(),
+                note: d.note.as_deref(),
+            })
+            .collect(),
+        requirements: p.requirements.as_deref(),
+        result: &p.result,
+        agency: &p.agency,
+        legal_basis: p
+            .legal_basis
+            .iter()
+            .map(|a| LegalRecord {
+                number: &a.number,
+                title: &a.title,
+                issued: iso(a.issued),
+                issuer: a.issuer.as_deref(),
+            })
+            .collect(),
+        online: p.online.as_ref().map(|o| OnlineRecord {
+            level: match o.level {
+                OnlineLevel::Full => "full",
+                OnlineLevel::Partial => "partial",
+            },
+            url: o.url.as_deref(),
+        }),
+        status: match p.status {
+            Status::Active => "active",
+            Status::Abolished => "abolished",
+        },
+        effective: iso(p.effective),
+        updated: iso(p.updated.as_ref().map(|d| d.value)),
+        history: p
+            .history
+            .iter()
+            .map(|h| ChangeRecord {
+                date: format::date_iso(h.date),
+                decision: &h.decision,
+                change: &h.change,
+            })
+            .collect(),
+        url: &sp.url,
+        page_url: site
+            .content
+            .site
+            .base_url
+            .as_deref()
+            .map(|b| format!("{b}{}", sp.url)),
+    }
+}
+
+/// `{format, version, title, authority, licence, procedures: [...]}`, the records serialised
+/// in parallel and joined.
+fn procedures_json(ctx: &RenderContext) -> Result<Vec<u8>, serde_json::Error> {
     let c = &ctx.site.content.site;
-    json!({
+    let head = serde_json::to_vec(&json!({
         "format": "niemyet-procedures",
         "version": FORMAT_VERSION,
         "title": c.title,
         "authority": c.authority,
         "licence": c.data_licence,
-        "procedures": ctx.site.procedures.iter().map(|sp| procedure_record(ctx, sp)).collect::<Vec<_>>(),
-    })
+    }))?;
+    let records: Vec<Vec<u8>> = ctx
+        .site
+        .procedures
+        .par_iter()
+        .map(|sp| serde_json::to_vec(&procedure_record(ctx, sp)))
+        .collect::<Result<_, _>>()?;
+    let mut out =
+        Vec::with_capacity(head.len() + records.iter().map(|r| r.len() + 1).sum::<usize>() + 16);
+    // The head is an object: reopen it to add the list.
+    out.extend_from_slice(&head[..head.len() - 1]);
+    out.extend_from_slice(b",\"procedures\":[");
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(r);
+    }
+    out.extend_from_slice(b"]}");
+    Ok(out)
 }
 
 /// The fixed amount of one case in the first channel: the sum of its fees when each has an
