@@ -207,8 +207,12 @@ fn totals_and_rates_on_the_results_pages() {
     assert!(xa_a.contains("94,1%") && xa_a.contains("<strong>–</strong>"));
     assert!(xa_a.contains("<svg class=\"chart-svg\"") && xa_a.contains("role=\"img\""));
     t.check_file_contains("public/ket-qua/linh-vuc/dat-dai.html", "100%");
-    // The home page and the navigation lead to the overview.
-    t.check_file_contains("public/index.html", "href=\"ket-qua/index.html\"");
+    // The home page shows the latest headline and leads to the overview.
+    t.check_file_contains("public/index.html", "href=\"ket-qua/index.html\"")
+        .check_file_contains(
+            "public/index.html",
+            "6 tháng cuối năm 2019: 0 hồ sơ, tỷ lệ giải quyết đúng hạn –",
+        );
 }
 
 #[test]
@@ -311,6 +315,15 @@ fn feed_is_valid_atom_with_escaped_changes() {
     assert!(content.contains("<strong>bỏ</strong>"), "{content}");
     assert!(content.contains("&lt;script&gt;"), "{content}");
     assert_eq!(child(*ours, "summary").unwrap(), "QĐ 1 <b>&</b>");
+    // The abolished procedure has no history: it appears on the date of its last update.
+    let abolished = entries
+        .iter()
+        .find(|e| child(**e, "title").unwrap().starts_with("[Bãi bỏ]"))
+        .expect("an entry for the abolished procedure");
+    assert_eq!(
+        child(*abolished, "updated").unwrap(),
+        "2026-08-01T00:00:00+07:00"
+    );
     // The page lists the same changes and announces the feed.
     t.check_file_contains(
         "public/thay-doi.html",

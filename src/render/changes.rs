@@ -110,11 +110,16 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
             Job::Feed => {
                 let base = ctx.site.content.site.base_url.clone().unwrap_or_default();
                 // The feed changes when content changes, not at every build: its date is the
-                // newest entry's.
-                let updated = all
-                    .first()
-                    .map(|e| e.date_iso.clone())
-                    .unwrap_or_else(|| "2000-01-01".into());
+                // newest entry's, or with no entry the newest procedure update.
+                let updated = all.first().map(|e| e.date_iso.clone()).unwrap_or_else(|| {
+                    let newest = ctx
+                        .site
+                        .procedures
+                        .iter()
+                        .filter_map(|sp| sp.p.updated.as_ref().map(|d| d.value))
+                        .max();
+                    newest.map_or_else(|| "2000-01-01".into(), format::date_iso)
+                });
                 c.insert("title", ctx.engine.i18n.t("changes.title"));
                 c.insert("base", &base);
                 c.insert("updated", &updated);

@@ -141,6 +141,8 @@ pub struct SiteView {
     pub procedure_count: usize,
     /// Whether `ket-qua/index.html` exists (there are results files).
     pub has_results: bool,
+    /// The latest period's headline, for the home page: label, dossiers, on-time rate.
+    pub results_headline: Option<(String, String, String)>,
 }
 
 #[derive(Serialize)]
@@ -211,6 +213,13 @@ impl SiteView {
                 .collect(),
             procedure_count: site.procedures.len(),
             has_results: !site.results.is_empty(),
+            results_headline: site.results.periods.first().map(|p| {
+                (
+                    p.period.label.clone(),
+                    crate::format::number(p.total.total(), site.lang),
+                    crate::results::Rate::of(&p.total).display(site.lang),
+                )
+            }),
         }
     }
 }
