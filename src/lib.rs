@@ -21,6 +21,7 @@ pub mod render;
 pub mod results;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod text;
 pub mod theme;

@@ -16,6 +16,7 @@ pub mod assets;
 pub mod changes;
 pub mod data;
 pub mod results;
+pub mod search;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -293,6 +294,7 @@ pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderErro
         results::render(ctx),
         changes::render(ctx),
         data::render(ctx),
+        search::render(ctx),
     ] {
         match result {
             Ok(files) => outputs.extend(files),
