@@ -9,6 +9,7 @@
 //! slugs, alphabetical order), `views` (fees and channels as they read on a page),
 //! `markdown` (safe Markdown).
 
+pub mod charts;
 pub mod diagnostics;
 pub mod format;
 pub mod incremental;
@@ -18,8 +19,10 @@ pub mod model;
 pub mod output;
 pub mod reader;
 pub mod render;
+pub mod results;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod text;
@@ -115,10 +118,7 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         Ok(files) => files,
         Err(errors) => {
             for e in errors {
-                diags.push(diagnostics::Diagnostic::error(
-                    Path::new("theme"),
-                    e.to_string(),
-                ));
+                diags.push(diagnostics::Diagnostic::error(Path::new(""), e.to_string()));
             }
             return (Err(Failure::Content), diags);
         }

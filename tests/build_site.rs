@@ -226,3 +226,19 @@ fn the_example_site_builds_and_passes_strict_check() {
         );
     }
 }
+
+#[test]
+fn a_template_mistake_names_the_template_line_and_variable() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    let before = t.snapshot("public");
+    t.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ titel }}</h1>{% endblock content %}",
+    );
+    t.run(&["build"])
+        .assert_code(1)
+        .assert_stderr_contains("Variable `titel` is not defined")
+        .assert_stderr_contains("--> 404.html:1:52");
+    assert_eq!(before, t.snapshot("public"));
+}

@@ -14,6 +14,10 @@ use crate::theme::Theme;
 use crate::views::{self, I18n, ProcedureRow, ProcedureView};
 
 pub mod assets;
+pub mod changes;
+pub mod data;
+pub mod results;
+pub mod search;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -30,7 +34,12 @@ pub struct RenderError {
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "while rendering {}: {}", self.what, self.message)
+        write!(
+            f,
+            "{}: {}",
+            self.what,
+            self.message.trim_start_matches("error: ")
+        )
     }
 }
 
@@ -47,11 +56,11 @@ impl Engine {
         tera.autoescape_on([".html", ".xml", ".svg"]);
         tera.add_raw_templates(theme.templates())
             .map_err(|e| RenderError {
-                what: "the theme's templates".into(),
+                what: "in the theme's templates".into(),
                 message: tera_message(&e),
             })?;
         let strings = theme.translations(site.lang).map_err(|e| RenderError {
-            what: "the theme's translations".into(),
+            what: "in the theme's translations".into(),
             message: e.0,
         })?;
         let i18n = I18n {
@@ -91,7 +100,7 @@ impl Engine {
             .tera
             .render(template, &context)
             .map_err(|e| RenderError {
-                what: path.to_string(),
+                what: format!("in the theme, rendering {path} with {template}"),
                 message: tera_message(&e),
             })?;
         // Rendering grows the buffer by doubling; a built site is held in memory until it is
@@ -136,6 +145,10 @@ pub struct SiteView {
     pub units: Vec<UnitItem>,
     pub pages: Vec<NavItem>,
     pub procedure_count: usize,
+    /// Whether `ket-qua/index.html` exists (there are results files).
+    pub has_results: bool,
+    /// The latest period's headline, for the home page: label, dossiers, on-time rate.
+    pub results_headline: Option<(String, String, String)>,
 }
 
 #[derive(Serialize)]
@@ -205,6 +218,14 @@ impl SiteView {
                 })
                 .collect(),
             procedure_count: site.procedures.len(),
+            has_results: !site.results.is_empty(),
+            results_headline: site.results.periods.first().map(|p| {
+                (
+                    p.period.label.clone(),
+                    crate::format::number(p.total.total(), site.lang),
+                    crate::results::Rate::of(&p.total).display(site.lang),
+                )
+            }),
         }
     }
 }
@@ -343,6 +364,26 @@ pub const RENDERERS: &[Renderer] = &[
     Renderer {
         name: "assets",
         render: assets::render,
+        paths: None,
+    },
+    Renderer {
+        name: "results",
+        render: results::render,
+        paths: None,
+    },
+    Renderer {
+        name: "changes",
+        render: changes::render,
+        paths: None,
+    },
+    Renderer {
+        name: "data",
+        render: data::render,
+        paths: None,
+    },
+    Renderer {
+        name: "search",
+        render: search::render,
         paths: None,
     },
 ];
