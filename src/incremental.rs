@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Content;
-use crate::render::{Engine, RENDERERS, RenderContext, Scope, SiteView};
+use crate::render::{Engine, Fragments, RENDERERS, RenderContext, Scope, SiteView};
 use crate::site::{Site, TitleKeys};
 use crate::theme::Theme;
 use crate::views::{self, ProcedureRow, ProcedureView};
@@ -73,6 +73,8 @@ pub struct Incremental {
     titles: TitleKeys,
     /// The compiled templates, kept while the theme and the site-wide values stay the same.
     engine: Option<Engine>,
+    /// Renderers' per-procedure fragments (search postings, data records).
+    fragments: Fragments,
 }
 
 impl Incremental {
@@ -92,6 +94,7 @@ impl Incremental {
             outputs: RENDERERS.iter().map(|_| BTreeMap::new()).collect(),
             titles: TitleKeys::default(),
             engine: None,
+            fragments: Fragments::default(),
         }
     }
 
@@ -187,6 +190,7 @@ impl Incremental {
     }
 
     fn reload_all(&mut self) {
+        self.fragments.clear();
         let (content, diags) = load::load(&self.paths.content, &self.paths.root);
         self.content = content;
         self.load_diags = diags;
@@ -339,6 +343,7 @@ impl Incremental {
         for (i, (view, row, fresh)) in built.into_iter().enumerate() {
             if fresh {
                 let sp = &site.procedures[i];
+                self.fragments.forget(&sp.p.file);
                 scope.procedures.insert(i);
                 match old.remove(&sp.p.file) {
                     // Same row in the same listings: only its own outputs change.
@@ -361,6 +366,9 @@ impl Incremental {
             rows.push(row);
         }
         // Procedures that are gone.
+        for file in old.keys() {
+            self.fragments.forget(file);
+        }
         for o in old.values() {
             touch(&mut scope, o.field, o.level, &o.units);
         }
@@ -373,6 +381,7 @@ impl Incremental {
             procedures,
             rows,
             scope: (!full).then_some(scope),
+            fragments: Some(&self.fragments),
         };
 
         // Render everything first: a failing renderer leaves the last good outputs intact.

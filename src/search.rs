@@ -39,6 +39,9 @@
 //!    then score (both descending), then document order (Vietnamese alphabetical; pages last).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::render::RenderContext;
 use crate::text::{fold, normalize_for_search, search_tokens};
@@ -108,104 +111,79 @@ pub fn is_numeric(token: &str) -> bool {
 
 impl SearchIndex {
     pub fn build(ctx: &RenderContext) -> SearchIndex {
-        let mut sources: Vec<Source> = ctx
-            .procedures
-            .iter()
-            .map(|p| {
-                let mut body = vec![p.summary_text.clone(), p.result.clone()];
-                body.extend(p.documents.iter().map(|d| d.name.clone()));
-                Source {
-                    doc: SearchDoc {
-                        url: p.url.clone(),
-                        title: p.title.clone(),
-                        code: p.code.clone(),
-                        field: p.field.name.clone(),
-                        level: p.level.name.clone(),
-                        duration: p.duration_short.clone(),
-                        fee: p.fee_short.clone(),
-                    },
-                    code: p.code.clone(),
+        let procedure_source = |p: &crate::views::ProcedureView| {
+            let mut body = vec![p.summary_text.clone(), p.result.clone()];
+            body.extend(p.documents.iter().map(|d| d.name.clone()));
+            Source {
+                doc: SearchDoc {
+                    url: p.url.clone(),
                     title: p.title.clone(),
-                    keywords: p.keywords.clone(),
+                    code: p.code.clone(),
                     field: p.field.name.clone(),
-                    body,
-                }
+                    level: p.level.name.clone(),
+                    duration: p.duration_short.clone(),
+                    fee: p.fee_short.clone(),
+                },
+                code: p.code.clone(),
+                title: p.title.clone(),
+                keywords: p.keywords.clone(),
+                field: p.field.name.clone(),
+                body,
+            }
+        };
+        let pages: Vec<Source> = ctx
+            .site
+            .pages
+            .iter()
+            .map(|p| Source {
+                doc: SearchDoc {
+                    url: p.url.clone(),
+                    title: p.page.title.clone(),
+                    code: String::new(),
+                    field: String::new(),
+                    level: String::new(),
+                    duration: String::new(),
+                    fee: String::new(),
+                },
+                code: String::new(),
+                title: p.page.title.clone(),
+                keywords: Vec::new(),
+                field: String::new(),
+                body: vec![crate::markdown::to_plain_text(&p.page.body)],
             })
             .collect();
-        sources.extend(ctx.site.pages.iter().map(|p| Source {
-            doc: SearchDoc {
-                url: p.url.clone(),
-                title: p.page.title.clone(),
-                code: String::new(),
-                field: String::new(),
-                level: String::new(),
-                duration: String::new(),
-                fee: String::new(),
-            },
-            code: String::new(),
-            title: p.page.title.clone(),
-            keywords: Vec::new(),
-            field: String::new(),
-            body: vec![crate::markdown::to_plain_text(&p.page.body)],
-        }));
-        Self::from_sources(sources)
-    }
-
-    fn from_sources(sources: Vec<Source>) -> SearchIndex {
+        // Tokenising is most of the work and each document is independent: in parallel, and
+        // kept by `serve` for procedures whose view did not change.
+        let mut per_doc: Vec<Arc<DocPostings>> = (0..ctx.procedures.len())
+            .into_par_iter()
+            .map(|i| {
+                ctx.fragment("search.postings", i, || {
+                    doc_postings(&procedure_source(&ctx.procedures[i]))
+                })
+            })
+            .collect();
+        per_doc.extend(pages.iter().map(|s| Arc::new(doc_postings(s))));
+        let mut docs: Vec<SearchDoc> = ctx
+            .procedures
+            .iter()
+            .map(|p| procedure_source(p).doc)
+            .collect();
+        docs.extend(pages.into_iter().map(|s| s.doc));
+        // Merged in document order: the same index as one pass over the documents in order.
         let mut tokens: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
-        let mut docs = Vec::with_capacity(sources.len());
-        for (d, s) in sources.into_iter().enumerate() {
-            // Occurrences of each token in each class of this document.
-            let mut found: BTreeMap<String, [Vec<Posting>; 5]> = BTreeMap::new();
-            let mut add = |t: String, class: u8, pos: usize, off: usize, len: usize| {
-                let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
-                let list = &mut found.entry(t).or_default()[class as usize];
-                // title and keywords keep every position (for phrases), the rest the first
-                if list.is_empty() || class == TITLE || class == KEYWORD {
-                    list.push(Posting {
-                        doc: d as u32,
-                        class,
-                        pos: clamp(pos),
-                        off: clamp(off),
-                        len: clamp(len),
-                    });
-                }
-            };
-            for t in field_tokens(&s.code) {
-                add(t, CODE, 0, 0, 0);
-            }
-            let title = field_tokens(&s.title);
-            for (i, t) in title.iter().enumerate() {
-                add(t.clone(), TITLE, i, i, title.len());
-            }
-            let mut pos = 0;
-            for k in &s.keywords {
-                let kw = field_tokens(k);
-                for (i, t) in kw.iter().enumerate() {
-                    add(t.clone(), KEYWORD, pos + i, i, kw.len());
-                }
-                pos += kw.len() + 1;
-            }
-            for t in field_tokens(&s.field) {
-                add(t, FIELD, 0, 0, 0);
-            }
-            for b in &s.body {
-                for t in field_tokens(b) {
-                    add(t, BODY, 0, 0, 0);
+        for (d, list) in per_doc.iter().enumerate() {
+            for (t, postings) in list.iter() {
+                let at_doc = postings.iter().map(|p| Posting {
+                    doc: d as u32,
+                    ..*p
+                });
+                match tokens.get_mut(t) {
+                    Some(v) => v.extend(at_doc),
+                    None => {
+                        tokens.insert(t.clone(), at_doc.collect());
+                    }
                 }
             }
-            for (t, classes) in found {
-                let list = tokens.entry(t).or_default();
-                // Code, title and keywords are all kept (phrase bonuses look at each);
-                // field and body only as the best class the token has.
-                let [code, title, keyword, field, body] = classes;
-                if code.is_empty() && title.is_empty() && keyword.is_empty() {
-                    list.extend(field.into_iter().chain(body).take(1));
-                } else {
-                    list.extend(code.into_iter().chain(title).chain(keyword));
-                }
-            }
-            docs.push(s.doc);
         }
         SearchIndex { docs, tokens }
     }
@@ -251,6 +229,65 @@ pub struct Hit {
     pub doc: usize,
     pub coverage: usize,
     pub score: f64,
+}
+
+/// The postings of one document, by token in token order (`doc` is set when merged).
+type DocPostings = Vec<(String, Vec<Posting>)>;
+
+fn doc_postings(s: &Source) -> DocPostings {
+    // Occurrences of each token in each class of this document.
+    let mut found: BTreeMap<String, [Vec<Posting>; 5]> = BTreeMap::new();
+    let mut add = |t: String, class: u8, pos: usize, off: usize, len: usize| {
+        let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
+        let list = &mut found.entry(t).or_default()[class as usize];
+        // title and keywords keep every position (for phrases), the rest the first
+        if list.is_empty() || class == TITLE || class == KEYWORD {
+            list.push(Posting {
+                doc: 0,
+                class,
+                pos: clamp(pos),
+                off: clamp(off),
+                len: clamp(len),
+            });
+        }
+    };
+    for t in field_tokens(&s.code) {
+        add(t, CODE, 0, 0, 0);
+    }
+    let title = field_tokens(&s.title);
+    for (i, t) in title.iter().enumerate() {
+        add(t.clone(), TITLE, i, i, title.len());
+    }
+    let mut pos = 0;
+    for k in &s.keywords {
+        let kw = field_tokens(k);
+        for (i, t) in kw.iter().enumerate() {
+            add(t.clone(), KEYWORD, pos + i, i, kw.len());
+        }
+        pos += kw.len() + 1;
+    }
+    for t in field_tokens(&s.field) {
+        add(t, FIELD, 0, 0, 0);
+    }
+    for b in &s.body {
+        for t in field_tokens(b) {
+            add(t, BODY, 0, 0, 0);
+        }
+    }
+    found
+        .into_iter()
+        .map(|(t, classes)| {
+            // Code, title and keywords are all kept (phrase bonuses look at each);
+            // field and body only as the best class the token has.
+            let [code, title, keyword, field, body] = classes;
+            let list = if code.is_empty() && title.is_empty() && keyword.is_empty() {
+                field.into_iter().chain(body).take(1).collect()
+            } else {
+                code.into_iter().chain(title).chain(keyword).collect()
+            };
+            (t, list)
+        })
+        .collect()
 }
 
 /// Step 1: the terms of a query.

@@ -249,7 +249,7 @@ pub fn procedure_record<'a>(ctx: &'a RenderContext, sp: &'a SiteProcedure) -> Pr
 
 /// `{format, version, title, authority, licence, procedures: [...]}`, the records serialised
 /// in parallel and joined.
-fn procedures_json(ctx: &RenderContext) -> Result<Vec<u8>, serde_json::Error> {
+fn procedures_json(ctx: &RenderContext) -> Result<Vec<u8>, String> {
     let c = &ctx.site.content.site;
     let head = serde_json::to_vec(&json!({
         "format": "niemyet-procedures",
@@ -257,13 +257,24 @@ fn procedures_json(ctx: &RenderContext) -> Result<Vec<u8>, serde_json::Error> {
         "title": c.title,
         "authority": c.authority,
         "licence": c.data_licence,
-    }))?;
-    let records: Vec<Vec<u8>> = ctx
+    }))
+    .map_err(|e| e.to_string())?;
+    // Each record depends on its procedure alone: `serve` keeps those that did not change.
+    let records: Vec<std::sync::Arc<Result<Vec<u8>, String>>> = ctx
         .site
         .procedures
         .par_iter()
-        .map(|sp| serde_json::to_vec(&procedure_record(ctx, sp)))
-        .collect::<Result<_, _>>()?;
+        .enumerate()
+        .map(|(i, sp)| {
+            ctx.fragment("data.json", i, || {
+                serde_json::to_vec(&procedure_record(ctx, sp)).map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    let records: Vec<&[u8]> = records
+        .iter()
+        .map(|r| r.as_ref().as_deref().map_err(Clone::clone))
+        .collect::<Result<_, String>>()?;
     let mut out =
         Vec::with_capacity(head.len() + records.iter().map(|r| r.len() + 1).sum::<usize>() + 16);
     // The head is an object: reopen it to add the list.

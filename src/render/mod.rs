@@ -2,8 +2,10 @@
 //! [`OutputFile`]s that `output` writes. Renderers (website, boards, search, feeds, data) are
 //! modules that list their jobs over the same site model and views.
 
-use std::collections::HashSet;
+use std::any::Any;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -261,6 +263,37 @@ pub struct RenderContext<'a> {
     /// `None` in a full build. In a partial rebuild (`serve` after a procedure file changed):
     /// what the change touches; renderers that honour it render only those outputs.
     pub scope: Option<Scope>,
+    /// Per-procedure fragments kept between `serve` rebuilds (see [`RenderContext::fragment`]).
+    pub fragments: Option<&'a Fragments>,
+}
+
+/// Per-procedure fragments that renderers compute from one procedure's view alone (its search
+/// postings, its data record). `serve` keeps them between rebuilds and forgets those of the
+/// procedures whose view is rebuilt; a plain build keeps none.
+#[derive(Default)]
+pub struct Fragments {
+    by_file: Mutex<HashMap<PathBuf, HashMap<&'static str, Arc<dyn Any + Send + Sync>>>>,
+}
+
+impl Fragments {
+    /// Forget the fragments of the procedure from `file` (its view changed, or it is gone).
+    pub fn forget(&self, file: &Path) {
+        self.lock().remove(file);
+    }
+
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        HashMap<PathBuf, HashMap<&'static str, Arc<dyn Any + Send + Sync>>>,
+    > {
+        // A panic while holding the lock leaves a map that is still valid.
+        self.by_file.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// What a partial rebuild must re-render, as indexes into the new site model.
@@ -299,7 +332,38 @@ impl<'a> RenderContext<'a> {
             procedures,
             rows,
             scope: None,
+            fragments: None,
         }
+    }
+
+    /// What `compute` gives for procedure `i` (computed from its view alone), or the value an
+    /// earlier `serve` rebuild computed while that view has not changed.
+    pub fn fragment<T: Any + Send + Sync>(
+        &self,
+        kind: &'static str,
+        i: usize,
+        compute: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let Some(fragments) = self.fragments else {
+            return Arc::new(compute());
+        };
+        let file = &self.site.procedures[i].p.file;
+        let cached = fragments
+            .lock()
+            .get(file)
+            .and_then(|m| m.get(kind))
+            .cloned()
+            .and_then(|v| v.downcast::<T>().ok());
+        if let Some(v) = cached {
+            return v;
+        }
+        let v = Arc::new(compute());
+        fragments
+            .lock()
+            .entry(file.clone())
+            .or_default()
+            .insert(kind, v.clone());
+        v
     }
 
     /// Rows for a list of procedure indexes.
