@@ -38,7 +38,7 @@
 //! 5. Documents with `coverage ≥ best coverage − ⌊terms ÷ 3⌋` are results, sorted by coverage,
 //!    then score (both descending), then document order (Vietnamese alphabetical; pages last).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -166,25 +166,37 @@ impl SearchIndex {
         let mut docs: Vec<SearchDoc> = ctx
             .procedures
             .iter()
-            .map(|p| procedure_source(p).doc)
+            .map(|p| SearchDoc {
+                url: p.url.clone(),
+                title: p.title.clone(),
+                code: p.code.clone(),
+                field: p.field.name.clone(),
+                level: p.level.name.clone(),
+                duration: p.duration_short.clone(),
+                fee: p.fee_short.clone(),
+            })
             .collect();
         docs.extend(pages.into_iter().map(|s| s.doc));
         // Merged in document order: the same index as one pass over the documents in order.
-        let mut tokens: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+        // Hashing while merging, ordering once at the end, is cheaper than a sorted map.
+        let mut merged: HashMap<&str, Vec<Posting>> = HashMap::new();
         for (d, list) in per_doc.iter().enumerate() {
             for (t, postings) in list.iter() {
-                let at_doc = postings.iter().map(|p| Posting {
-                    doc: d as u32,
-                    ..*p
-                });
-                match tokens.get_mut(t) {
-                    Some(v) => v.extend(at_doc),
-                    None => {
-                        tokens.insert(t.clone(), at_doc.collect());
-                    }
-                }
+                merged
+                    .entry(t.as_str())
+                    .or_default()
+                    .extend(postings.iter().map(|p| Posting {
+                        doc: d as u32,
+                        ..*p
+                    }));
             }
         }
+        let mut sorted: Vec<(&str, Vec<Posting>)> = merged.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let tokens: BTreeMap<String, Vec<Posting>> = sorted
+            .into_iter()
+            .map(|(t, p)| (t.to_string(), p))
+            .collect();
         SearchIndex { docs, tokens }
     }
 

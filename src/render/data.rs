@@ -326,40 +326,62 @@ fn procedures_csv(ctx: &RenderContext) -> Result<Vec<u8>, csv::Error> {
     let site = ctx.site;
     let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(PROCEDURES_CSV_HEADER)?;
-    for (i, sp) in site.procedures.iter().enumerate() {
-        let p = sp.p;
-        let v = &ctx.procedures[i];
-        let counters: Vec<&str> = sp
-            .units
-            .iter()
-            .map(|&u| site.units[u].u.id.as_str())
-            .collect();
-        w.write_record([
-            p.code.value.as_str(),
-            &p.title,
-            &p.field.value,
-            &site.fields[sp.field].f.name,
-            &p.level.value,
-            &site.levels[sp.level].l.name,
-            &counters.join(";"),
-            &v.duration_short,
-            &v.fee_short,
-            &fee_vnd(p).map(|a| a.to_string()).unwrap_or_default(),
-            p.online.as_ref().map_or("", |o| match o.level {
-                OnlineLevel::Full => "full",
-                OnlineLevel::Partial => "partial",
-            }),
-            match p.status {
-                Status::Active => "active",
-                Status::Abolished => "abolished",
-            },
-            &p.updated
-                .as_ref()
-                .map(|d| format::date_iso(d.value))
-                .unwrap_or_default(),
-            &sp.url,
-        ])?;
+    let mut out = w.into_inner().map_err(|e| e.into_error())?;
+    // Each row depends on its procedure alone: `serve` keeps those that did not change.
+    let rows: Vec<std::sync::Arc<Result<Vec<u8>, String>>> = (0..site.procedures.len())
+        .into_par_iter()
+        .map(|i| {
+            ctx.fragment("data.csv", i, || {
+                procedure_csv_row(ctx, i).map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    for r in rows.iter() {
+        match r.as_ref() {
+            Ok(row) => out.extend_from_slice(row),
+            Err(e) => return Err(std::io::Error::other(e.clone()).into()),
+        }
     }
+    Ok(out)
+}
+
+/// One procedure's row of `procedures.csv`, as bytes.
+fn procedure_csv_row(ctx: &RenderContext, i: usize) -> Result<Vec<u8>, csv::Error> {
+    let site = ctx.site;
+    let sp = &site.procedures[i];
+    let p = sp.p;
+    let v = &ctx.procedures[i];
+    let counters: Vec<&str> = sp
+        .units
+        .iter()
+        .map(|&u| site.units[u].u.id.as_str())
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        p.code.value.as_str(),
+        &p.title,
+        &p.field.value,
+        &site.fields[sp.field].f.name,
+        &p.level.value,
+        &site.levels[sp.level].l.name,
+        &counters.join(";"),
+        &v.duration_short,
+        &v.fee_short,
+        &fee_vnd(p).map(|a| a.to_string()).unwrap_or_default(),
+        p.online.as_ref().map_or("", |o| match o.level {
+            OnlineLevel::Full => "full",
+            OnlineLevel::Partial => "partial",
+        }),
+        match p.status {
+            Status::Active => "active",
+            Status::Abolished => "abolished",
+        },
+        &p.updated
+            .as_ref()
+            .map(|d| format::date_iso(d.value))
+            .unwrap_or_default(),
+        &sp.url,
+    ])?;
     w.into_inner().map_err(|e| e.into_error().into())
 }
 

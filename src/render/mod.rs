@@ -267,30 +267,28 @@ pub struct RenderContext<'a> {
     pub fragments: Option<&'a Fragments>,
 }
 
+/// Fragments by procedure file (its path as bytes: cheaper to hash than a `Path`), then kind.
+type FragmentMap = HashMap<std::ffi::OsString, HashMap<&'static str, Arc<dyn Any + Send + Sync>>>;
+
 /// Per-procedure fragments that renderers compute from one procedure's view alone (its search
 /// postings, its data record). `serve` keeps them between rebuilds and forgets those of the
 /// procedures whose view is rebuilt; a plain build keeps none.
 #[derive(Default)]
 pub struct Fragments {
-    by_file: Mutex<HashMap<PathBuf, HashMap<&'static str, Arc<dyn Any + Send + Sync>>>>,
+    by_file: Mutex<FragmentMap>,
 }
 
 impl Fragments {
     /// Forget the fragments of the procedure from `file` (its view changed, or it is gone).
     pub fn forget(&self, file: &Path) {
-        self.lock().remove(file);
+        self.lock().remove(file.as_os_str());
     }
 
     pub fn clear(&self) {
         self.lock().clear();
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<
-        '_,
-        HashMap<PathBuf, HashMap<&'static str, Arc<dyn Any + Send + Sync>>>,
-    > {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FragmentMap> {
         // A panic while holding the lock leaves a map that is still valid.
         self.by_file.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -350,7 +348,7 @@ impl<'a> RenderContext<'a> {
         let file = &self.site.procedures[i].p.file;
         let cached = fragments
             .lock()
-            .get(file)
+            .get(file.as_os_str())
             .and_then(|m| m.get(kind))
             .cloned()
             .and_then(|v| v.downcast::<T>().ok());
@@ -360,7 +358,7 @@ impl<'a> RenderContext<'a> {
         let v = Arc::new(compute());
         fragments
             .lock()
-            .entry(file.clone())
+            .entry(file.as_os_str().to_os_string())
             .or_default()
             .insert(kind, v.clone());
         v
