@@ -10,6 +10,7 @@
 //! (`tests/incremental.rs` checks that).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -60,15 +61,15 @@ pub struct Incremental {
     load_diags: Diagnostics,
     theme: Option<Theme>,
     /// By procedure file, as of the last good build.
-    cache: HashMap<PathBuf, Cached>,
+    cache: HashMap<OsString, Cached>,
     /// The site-wide values of the last good build (counts show on many pages).
     site_view: String,
     /// Procedure files changed since the last good build.
-    pending: HashSet<PathBuf>,
+    pending: HashSet<OsString>,
     /// A full rebuild is owed (first build, or a non-procedure change since the last good one).
     pending_full: bool,
     /// Last good outputs, per renderer.
-    outputs: Vec<BTreeMap<String, Arc<[u8]>>>,
+    outputs: Vec<BTreeMap<String, Arc<Vec<u8>>>>,
     /// Sort keys and slugs of titles.
     titles: TitleKeys,
     /// The compiled templates, kept while the theme and the site-wide values stay the same.
@@ -107,7 +108,7 @@ impl Incremental {
     }
 
     /// One output of the last good build.
-    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+    pub fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
         self.outputs.iter().find_map(|m| m.get(path)).cloned()
     }
 
@@ -134,7 +135,7 @@ impl Incremental {
         } else {
             for file in &procedure_files {
                 let shown = self.reload_procedure(file);
-                self.pending.insert(shown);
+                self.pending.insert(shown.into_os_string());
             }
         }
         let mut outcome = self.rebuild();
@@ -284,10 +285,12 @@ impl Incremental {
             .procedures
             .iter()
             .map(|sp| {
-                if self.pending_full || self.pending.contains(&sp.p.file) {
+                if self.pending_full || self.pending.contains(sp.p.file.as_os_str()) {
                     return None;
                 }
-                self.cache.remove(&sp.p.file).filter(|c| c.url == sp.url)
+                self.cache
+                    .remove(sp.p.file.as_os_str())
+                    .filter(|c| c.url == sp.url)
             })
             .collect();
         let built: Vec<(ProcedureView, ProcedureRow, bool)> = reuse
@@ -314,7 +317,7 @@ impl Incremental {
         let forms_of = |v: &ProcedureView| -> Vec<String> {
             v.documents.iter().map(|d| d.form_url.clone()).collect()
         };
-        let mut old: HashMap<PathBuf, Old> = HashMap::new();
+        let mut old: HashMap<OsString, Old> = HashMap::new();
         for file in &self.pending {
             if let Some(c) = self.cache.remove(file) {
                 let forms = forms_of(&c.view);
@@ -345,7 +348,7 @@ impl Incremental {
                 let sp = &site.procedures[i];
                 self.fragments.forget(&sp.p.file);
                 scope.procedures.insert(i);
-                match old.remove(&sp.p.file) {
+                match old.remove(sp.p.file.as_os_str()) {
                     // Same row in the same listings: only its own outputs change.
                     Some(o)
                         if o.row == row
@@ -367,7 +370,7 @@ impl Incremental {
         }
         // Procedures that are gone.
         for file in old.keys() {
-            self.fragments.forget(file);
+            self.fragments.forget(Path::new(file));
         }
         for o in old.values() {
             touch(&mut scope, o.field, o.level, &o.units);
@@ -426,7 +429,7 @@ impl Incremental {
                     continue;
                 }
                 outcome.changed.push(f.path.clone());
-                outputs.insert(f.path, Arc::from(f.data));
+                outputs.insert(f.path, Arc::new(f.data));
             }
         }
         phases.mark("merge outputs");
@@ -436,7 +439,7 @@ impl Incremental {
         } = ctx;
         for (sp, (view, row)) in site.procedures.iter().zip(procedures.into_iter().zip(rows)) {
             self.cache.insert(
-                sp.p.file.clone(),
+                sp.p.file.as_os_str().to_os_string(),
                 Cached {
                     url: sp.url.clone(),
                     view,
