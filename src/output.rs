@@ -144,6 +144,49 @@ fn clean_leftovers(out: &Path) {
 
 /// Write `files` as the new content of `out`. Call [`check_output_dir`] first.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
+    write_staged(out, files, &[])
+}
+
+/// Write `files` into `out`, keeping the other files of the previous output except those
+/// `replaced` claims (`niemyet boards` replaces `boards/` and leaves the website). The new
+/// folder is staged and swapped in as a whole, like [`write_site`]. Call [`check_output_dir`]
+/// first.
+pub fn merge_site(
+    out: &Path,
+    files: &[OutputFile],
+    replaced: impl Fn(&str) -> bool,
+) -> Result<WriteStats, OutputError> {
+    let new: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut keep = Vec::new();
+    if out.join(MARKER).is_file() {
+        for e in walkdir::WalkDir::new(out).min_depth(1) {
+            let e = e.map_err(|e| OutputError(format!("cannot read {}: {e}", out.display())))?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap_or(e.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel != MARKER && !new.contains(rel.as_str()) && !replaced(&rel) {
+                keep.push(rel);
+            }
+        }
+    }
+    write_staged(out, files, &keep)
+}
+
+/// Stage `files` plus `keep` (paths of the previous output, hard-linked or copied over), then
+/// swap the staging folder in.
+fn write_staged(
+    out: &Path,
+    files: &[OutputFile],
+    keep: &[String],
+) -> Result<WriteStats, OutputError> {
     clean_leftovers(out);
     let staging = sibling(out, "staging");
     let io = |what: &str, p: &Path, e: std::io::Error| {
@@ -196,6 +239,17 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Output
                 let _ = fs::remove_dir_all(&staging);
                 return Err(e);
             }
+        }
+    }
+    for rel in keep {
+        let (old, target) = (safe_join(out, rel)?, safe_join(&staging, rel)?);
+        let carried = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::hard_link(&old, &target).or_else(|_| fs::copy(&old, &target).map(drop)));
+        if let Err(e) = carried {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(io("keep", &old, e));
         }
     }
     swap_in(&staging, out)?;

@@ -13,6 +13,7 @@ use crate::theme::Theme;
 use crate::views::{self, I18n, ProcedureRow, ProcedureView};
 
 pub mod assets;
+pub mod boards;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -220,6 +221,9 @@ pub struct RenderContext<'a> {
     pub procedures: Vec<ProcedureView>,
     /// Listing rows of `site.procedures`, same order.
     pub rows: Vec<ProcedureRow>,
+    /// The date printed on the notice boards (today in Vietnam unless set for a reproducible
+    /// build).
+    pub posting_date: jiff::civil::Date,
 }
 
 impl<'a> RenderContext<'a> {
@@ -242,6 +246,7 @@ impl<'a> RenderContext<'a> {
             content_dir,
             procedures,
             rows,
+            posting_date: crate::format::today_vietnam(),
         }
     }
 
@@ -255,7 +260,11 @@ impl<'a> RenderContext<'a> {
 pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    for result in [website::render(ctx), assets::render(ctx)] {
+    for result in [
+        website::render(ctx),
+        assets::render(ctx),
+        boards::render(ctx),
+    ] {
         match result {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),
