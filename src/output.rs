@@ -246,7 +246,9 @@ fn write_staged(
         let carried = target
             .parent()
             .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::hard_link(&old, &target).or_else(|_| fs::copy(&old, &target).map(drop)));
+            .and_then(|()| {
+                fs::hard_link(&old, &target).or_else(|_| fs::copy(&old, &target).map(drop))
+            });
         if let Err(e) = carried {
             let _ = fs::remove_dir_all(&staging);
             return Err(io("keep", &old, e));

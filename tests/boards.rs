@@ -51,7 +51,10 @@ fn every_counter_of_the_example_gets_its_boards() {
         assert!(print.contains("Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã Ngã Năm"));
         assert!(print.contains("0299 3867 110") && print.contains("phananh@ngangam.example.vn"));
         assert!(print.contains("Ngày niêm yết: <strong>20/11/2026</strong>"));
-        assert_eq!(list_codes(&t.read(&format!("public/boards/{id}/danh-muc.html"))), listed);
+        assert_eq!(
+            list_codes(&t.read(&format!("public/boards/{id}/danh-muc.html"))),
+            listed
+        );
     }
     // Only the counter's own procedures: the land certificate is the town's, birth
     // registration the wards'; the abolished procedure is on no wall.
@@ -106,7 +109,8 @@ fn a_detail_sheet_has_the_eleven_sections_of_decree_63_in_order() {
     assert!(sheet.contains("Ngày niêm yết: "));
 }
 
-/// Rasterise one of our QR SVGs (a path of `M x y h n v 1 h -n z` runs) and decode it.
+/// Rasterise one of our QR SVGs and decode it. The path draws each row of modules as
+/// `M<x> <y>.5h<len>` then `m<gap> 0h<len>` for the row's further runs of dark modules.
 fn decode_qr(svg: &str) -> String {
     let size: usize = svg
         .split("viewBox=\"0 0 ")
@@ -114,15 +118,28 @@ fn decode_qr(svg: &str) -> String {
         .and_then(|s| s.split(' ').next())
         .and_then(|s| s.parse().ok())
         .expect("viewBox");
-    let d = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+    let d = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
     let mut dark = vec![false; size * size];
-    for run in d.split('M').filter(|r| !r.is_empty()) {
-        let (xy, rest) = run.split_once('h').unwrap();
-        let (x, y) = xy.split_once(' ').unwrap();
-        let (x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
-        let n: usize = rest.split('v').next().unwrap().parse().unwrap();
-        for i in x..x + n {
-            dark[y * size + i] = true;
+    for row in d.split('M').filter(|r| !r.is_empty()) {
+        let (x, rest) = row.split_once(' ').unwrap();
+        let (y, rest) = rest.split_once(".5").unwrap();
+        let (mut x, y): (usize, usize) = (x.parse().unwrap(), y.parse().unwrap());
+        for (i, run) in rest.split('m').enumerate() {
+            let (gap, len) = run.split_once('h').unwrap();
+            if i > 0 {
+                x += gap.strip_suffix(" 0").unwrap().parse::<usize>().unwrap();
+            }
+            let len: usize = len.parse().unwrap();
+            for i in x..x + len {
+                dark[y * size + i] = true;
+            }
+            x += len;
         }
     }
     let scale = 4;
@@ -254,7 +271,10 @@ fn a_counter_with_very_many_procedures_prints_field_by_field() {
     }
     t.build();
     let print = t.read("public/boards/huyen/print.html");
-    assert!(sheet_codes(&print).is_empty(), "no sheets in the split print.html");
+    assert!(
+        sheet_codes(&print).is_empty(),
+        "no sheets in the split print.html"
+    );
     assert!(print.contains("href=\"print-ho-tich.html\""));
     let ho_tich = t.read("public/boards/huyen/print-ho-tich.html");
     let dat_dai = t.read("public/boards/huyen/print-dat-dai.html");
