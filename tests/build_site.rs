@@ -188,7 +188,9 @@ fn the_example_site_builds_and_passes_strict_check() {
     t.build();
     let size_limit = 60 * 1024;
     for (path, bytes) in t.snapshot("public") {
-        if path.ends_with(".html") {
+        // The 60 KB budget is the website's (phones, slow networks); the notice boards are
+        // print documents opened on the office computer.
+        if path.ends_with(".html") && !path.starts_with("boards") {
             assert!(bytes.len() < size_limit, "{path} is {} bytes", bytes.len());
         }
     }
