@@ -9,6 +9,7 @@
 //! slugs, alphabetical order), `views` (fees and channels as they read on a page),
 //! `markdown` (safe Markdown).
 
+pub mod charts;
 pub mod diagnostics;
 pub mod format;
 pub mod load;
@@ -17,8 +18,10 @@ pub mod model;
 pub mod output;
 pub mod reader;
 pub mod render;
+pub mod results;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod text;
 pub mod theme;
@@ -52,7 +55,6 @@ pub enum Failure {
 }
 
 pub struct Report {
-    pub diagnostics: Diagnostics,
     pub procedures: usize,
     pub pages: usize,
     pub files: usize,
@@ -242,10 +244,7 @@ fn pipeline(
         Err(RunError::Usage(message)) => return (Err(Failure::Io(message)), diags),
         Err(RunError::Render(errors)) => {
             for e in errors {
-                diags.push(diagnostics::Diagnostic::error(
-                    Path::new("theme"),
-                    e.to_string(),
-                ));
+                diags.push(diagnostics::Diagnostic::error(Path::new(""), e.to_string()));
             }
             return (Err(Failure::Content), diags);
         }
@@ -267,7 +266,6 @@ fn pipeline(
         .map(|f| f.path.clone())
         .collect();
     let report = Report {
-        diagnostics: Diagnostics::default(),
         procedures: site.procedures.len(),
         pages,
         files: stats.files,

@@ -14,6 +14,10 @@ use crate::views::{self, I18n, ProcedureRow, ProcedureView};
 
 pub mod assets;
 pub mod boards;
+pub mod changes;
+pub mod data;
+pub mod results;
+pub mod search;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -30,7 +34,12 @@ pub struct RenderError {
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "while rendering {}: {}", self.what, self.message)
+        write!(
+            f,
+            "{}: {}",
+            self.what,
+            self.message.trim_start_matches("error: ")
+        )
     }
 }
 
@@ -47,11 +56,11 @@ impl Engine {
         tera.autoescape_on([".html", ".xml", ".svg"]);
         tera.add_raw_templates(theme.templates())
             .map_err(|e| RenderError {
-                what: "the theme's templates".into(),
+                what: "in the theme's templates".into(),
                 message: tera_message(&e),
             })?;
         let strings = theme.translations(site.lang).map_err(|e| RenderError {
-            what: "the theme's translations".into(),
+            what: "in the theme's translations".into(),
             message: e.0,
         })?;
         let i18n = I18n {
@@ -71,15 +80,27 @@ impl Engine {
         &self,
         template: &str,
         path: &str,
+        context: Context,
+    ) -> Result<OutputFile, RenderError> {
+        self.render_with_root(template, path, &root_prefix(path), context)
+    }
+
+    /// Like [`Engine::render`] with an explicit `root`: web servers show the 404 page at any
+    /// depth, so it links through the absolute `base_url` when there is one.
+    pub fn render_with_root(
+        &self,
+        template: &str,
+        path: &str,
+        root: &str,
         mut context: Context,
     ) -> Result<OutputFile, RenderError> {
-        context.insert("root", &root_prefix(path));
+        context.insert("root", root);
         context.insert("path", path);
         let html = self
             .tera
             .render(template, &context)
             .map_err(|e| RenderError {
-                what: path.to_string(),
+                what: format!("in the theme, rendering {path} with {template}"),
                 message: tera_message(&e),
             })?;
         Ok(OutputFile {
@@ -120,6 +141,10 @@ pub struct SiteView {
     pub units: Vec<UnitItem>,
     pub pages: Vec<NavItem>,
     pub procedure_count: usize,
+    /// Whether `ket-qua/index.html` exists (there are results files).
+    pub has_results: bool,
+    /// The latest period's headline, for the home page: label, dossiers, on-time rate.
+    pub results_headline: Option<(String, String, String)>,
 }
 
 #[derive(Serialize)]
@@ -189,6 +214,14 @@ impl SiteView {
                 })
                 .collect(),
             procedure_count: site.procedures.len(),
+            has_results: !site.results.is_empty(),
+            results_headline: site.results.periods.first().map(|p| {
+                (
+                    p.period.label.clone(),
+                    crate::format::number(p.total.total(), site.lang),
+                    crate::results::Rate::of(&p.total).display(site.lang),
+                )
+            }),
         }
     }
 }
@@ -263,6 +296,10 @@ pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderErro
     for result in [
         website::render(ctx),
         assets::render(ctx),
+        results::render(ctx),
+        changes::render(ctx),
+        data::render(ctx),
+        search::render(ctx),
         boards::render(ctx),
     ] {
         match result {

@@ -138,14 +138,22 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
         }
         Job::NotFound => {
             c.insert("title", &t("notfound.title"));
-            engine.render("404.html", paths::NOT_FOUND, c)
+            match &site.content.site.base_url {
+                Some(base) => engine.render_with_root("404.html", paths::NOT_FOUND, base, c),
+                None => engine.render("404.html", paths::NOT_FOUND, c),
+            }
         }
         Job::Sitemap => {
             let base = site.content.site.base_url.clone().unwrap_or_default();
             let mut urls: Vec<(String, String)> = vec![
                 (format!("{base}{}", paths::HOME), String::new()),
                 (format!("{base}{}", paths::A_Z), String::new()),
+                (format!("{base}{}", paths::CHANGES), String::new()),
+                (format!("{base}{}", paths::DATA), String::new()),
             ];
+            if !site.results.is_empty() {
+                urls.push((format!("{base}{}", paths::RESULTS), String::new()));
+            }
             urls.extend(
                 ctx.procedures
                     .iter()
