@@ -210,6 +210,16 @@ fn boards_only_merges_into_a_built_site() {
 }
 
 #[test]
+fn the_counter_page_on_the_website_links_to_its_boards() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    t.check_file_contains(
+        "public/don-vi/xa-a.html",
+        "href=\"../boards/xa-a/index.html\"",
+    );
+}
+
+#[test]
 fn boards_only_into_an_empty_folder_prints_on_its_own() {
     let t = SiteTest::fixture("minimal");
     t.run(&["boards"]).assert_code(0);

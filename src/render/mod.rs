@@ -167,6 +167,8 @@ pub struct UnitItem {
     pub email: String,
     pub hours: String,
     pub count: usize,
+    /// The counter's notice boards (`boards/<unit>/index.html`).
+    pub boards: String,
 }
 
 impl SiteView {
@@ -241,6 +243,7 @@ pub fn unit_item(site: &Site, u: &crate::site::SiteUnit) -> UnitItem {
         email: u.u.email.clone().unwrap_or_default(),
         hours: u.u.hours.clone().unwrap_or_default(),
         count: u.procedures.len(),
+        boards: format!("{}/index.html", boards::unit_dir(u)),
     }
 }
 
