@@ -145,6 +145,9 @@ fn humanize(message: &str) -> String {
              aliases that expand into huge structures are refused"
         );
     }
+    if m.contains("recursion limit") {
+        return "the file is nested too deeply to be a procedure (lists or mappings inside each other hundreds of levels deep)".to_string();
+    }
     if m.contains("tabs disallowed") || m.contains("found a tab") {
         return "a tab is used for indentation; YAML indents with spaces only".to_string();
     }
