@@ -214,6 +214,12 @@ pub fn read_text(path: &Path, shown: &Path, diags: &mut Diagnostics) -> Option<A
             return None;
         }
     };
+    decode_text(bytes, shown, diags)
+}
+
+/// The bytes of a file as text: UTF-8, a leading BOM dropped; anything else is reported at
+/// the line and column of the first byte that is not UTF-8.
+fn decode_text(bytes: Vec<u8>, shown: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
     match String::from_utf8(bytes) {
         Ok(s) => {
             let s = s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s);
@@ -248,8 +254,31 @@ fn read_yaml(
     let shown = shown(path);
     let text = read_text(path, &shown, diags)?;
     let file = SourceFile { path: shown, text };
+    let node = parse_yaml(&file, diags)?;
+    Some((file, node))
+}
+
+/// Load one procedure file from its bytes, as a build would (for fuzzing and tools).
+pub fn procedure_from_bytes(shown: &Path, bytes: &[u8]) -> (Option<Procedure>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let procedure = decode_text(bytes.to_vec(), shown, &mut diags).and_then(|text| {
+        let file = SourceFile {
+            path: shown.to_path_buf(),
+            text,
+        };
+        let node = parse_yaml(&file, &mut diags)?;
+        let mut r = Reader::new(&file.path, file.text.clone());
+        let p = procedure(&mut r, &node);
+        diags.extend(r.diags);
+        p
+    });
+    (procedure, diags)
+}
+
+/// Parse a file's text, reporting a syntax error at its line with a hint a clerk can act on.
+fn parse_yaml(file: &SourceFile, diags: &mut Diagnostics) -> Option<Node> {
     match yaml::parse(&file.text) {
-        Ok(node) => Some((file, node)),
+        Ok(node) => Some(node),
         Err(mut e) => {
             if e.message.contains("tab") {
                 // The parser notices a tab late; point at the line whose indentation holds it.
