@@ -125,7 +125,10 @@ impl Diagnostic {
             let text = text.trim_end_matches('\r').replace('\t', " ");
             let (text, col) = snippet_window(&text, self.col.saturating_sub(1) as usize);
             let lead = " ".repeat(col);
-            let carets = "^".repeat(self.width.min(text.chars().count().saturating_sub(col).max(1)));
+            let carets = "^".repeat(
+                self.width
+                    .min(text.chars().count().saturating_sub(col).max(1)),
+            );
             let _ = writeln!(out, "  {blue}{gutter} |{reset}");
             let _ = writeln!(out, "  {blue}{number} |{reset} {text}");
             let _ = writeln!(
@@ -153,7 +156,9 @@ fn snippet_window(text: &str, col: usize) -> (String, usize) {
     if chars.len() <= WIDTH {
         return (text.to_string(), col);
     }
-    let start = col.saturating_sub(WIDTH / 2).min(chars.len().saturating_sub(WIDTH));
+    let start = col
+        .saturating_sub(WIDTH / 2)
+        .min(chars.len().saturating_sub(WIDTH));
     let end = (start + WIDTH).min(chars.len());
     let mut shown = String::new();
     let mut col = col - start;

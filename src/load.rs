@@ -451,7 +451,9 @@ pub const MAX_ID_LEN: usize = 64;
 pub fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
@@ -476,7 +478,9 @@ fn id(r: &mut Reader, obj: &Obj) -> String {
             "lowercase letters a–z without accents, digits and single hyphens, at most {MAX_ID_LEN} characters (ids become file names)"
         ));
         if !suggestion.is_empty() {
-            d.hint = Some(format!("write `{suggestion}`, and use the same id where it is referred to"));
+            d.hint = Some(format!(
+                "write `{suggestion}`, and use the same id where it is referred to"
+            ));
         }
     }
     id.value

@@ -295,7 +295,10 @@ mod tests {
         }
         fs::write(old.join("index.html"), "previous").unwrap();
         clean_leftovers(&out);
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "previous");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
         assert!(!old.exists() && !staging.exists());
     }
 

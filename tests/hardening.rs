@@ -164,8 +164,16 @@ fn a_50_mb_file_is_refused_without_reading_it() {
 fn unknown_references_and_impossible_values() {
     let b = Built::new();
     for (name, line_col, needle) in [
-        ("mistakes/unknown_level.yaml", ":4:8", "unknown level `comune`"),
-        ("mistakes/unknown_field.yaml", ":3:8", "unknown field `ho-tic`"),
+        (
+            "mistakes/unknown_level.yaml",
+            ":4:8",
+            "unknown level `comune`",
+        ),
+        (
+            "mistakes/unknown_field.yaml",
+            ":3:8",
+            "unknown field `ho-tic`",
+        ),
         ("mistakes/unknown_unit.yaml", ":5:9", "unknown unit `xa-c`"),
         (
             "mistakes/unit_wrong_level.yaml",
@@ -185,7 +193,12 @@ fn unknown_references_and_impossible_values() {
             "is longer than the limit of 260 working days",
         ),
     ] {
-        b.refuses("content/procedures/x.yaml", &fixture_text(name), line_col, &[needle]);
+        b.refuses(
+            "content/procedures/x.yaml",
+            &fixture_text(name),
+            line_col,
+            &[needle],
+        );
     }
 }
 
@@ -202,43 +215,136 @@ fn bom_and_crlf_simply_work() {
         }
     }
     t.build();
-    t.check_file_contains("public/thu-tuc/dang-ky-khai-sinh.html", "<h1>Đăng ký khai sinh</h1>")
-        .check_file_contains("public/trang/huong-dan.html", "Hướng dẫn nộp hồ sơ")
-        .check_file_contains("public/linh-vuc/ho-tich.html", "Hộ tịch")
-        .check_file_doesnt_contain("public/thu-tuc/dang-ky-khai-sinh.html", "\r")
-        .check_file_doesnt_contain("public/index.html", "\u{feff}");
+    t.check_file_contains(
+        "public/thu-tuc/dang-ky-khai-sinh.html",
+        "<h1>Đăng ký khai sinh</h1>",
+    )
+    .check_file_contains("public/trang/huong-dan.html", "Hướng dẫn nộp hồ sơ")
+    .check_file_contains("public/linh-vuc/ho-tich.html", "Hộ tịch")
+    .check_file_doesnt_contain("public/thu-tuc/dang-ky-khai-sinh.html", "\r")
+    .check_file_doesnt_contain("public/index.html", "\u{feff}");
 }
 
 #[test]
 fn one_broken_procedure_among_ten_thousand_is_named() {
     let b = Built::new();
+    let broken = 7_321;
+    many_procedures(&b.t, 10_000, "", |i, text| {
+        if i == broken {
+            *text = text.replacen("amount: 8000", "amount: \"tám nghìn\"", 1);
+            assert!(
+                text.contains("tám nghìn"),
+                "the template has no `amount: 8000`"
+            );
+        }
+    });
+    let run = b.t.run(&["build"]);
+    run.assert_code(1)
+        .assert_stderr_contains(&format!("--> content/procedures/many/p{broken:05}.yaml:"))
+        .assert_stderr_contains("\"tám nghìn\"")
+        .assert_stderr_contains("error: 1 error(s); nothing was written");
+    assert!(b.before == b.t.snapshot("public"));
+}
+
+/// `n` procedures in `content/procedures/many/p00000.yaml`…, made from one of the minimal
+/// site's; `edit` may change the text of any of them.
+fn many_procedures(t: &SiteTest, n: usize, title_suffix: &str, edit: impl Fn(usize, &mut String)) {
     let template = String::from_utf8(fixture_text(
         "minimal/content/procedures/ho-tich/cap-ban-sao-trich-luc.yaml",
     ))
     .unwrap();
     let code_line = template.lines().find(|l| l.starts_with("code:")).unwrap();
     let title_line = template.lines().find(|l| l.starts_with("title:")).unwrap();
-    let dir = b.t.path("content/procedures/many");
+    let dir = t.path("content/procedures/many");
     fs::create_dir_all(&dir).unwrap();
-    let broken = 7_321;
-    for i in 0..10_000 {
+    for i in 0..n {
         let mut text = template
             .replace(code_line, &format!("code: \"8.{i:05}\""))
-            .replace(title_line, &format!("title: Thủ tục số {i}"));
-        if i == broken {
-            text = text.replacen("amount: 8000", "amount: \"tám nghìn\"", 1);
-            assert!(text.contains("tám nghìn"), "the template has no `amount: 8000`");
-        }
+            .replace(title_line, &format!("title: Thủ tục số {i}{title_suffix}"));
+        edit(i, &mut text);
         fs::write(dir.join(format!("p{i:05}.yaml")), text).unwrap();
     }
-    let run = b.t.run(&["build"]);
-    run.assert_code(1)
-        .assert_stderr_contains(&format!(
-            "--> content/procedures/many/p{broken:05}.yaml:"
-        ))
-        .assert_stderr_contains("\"tám nghìn\"")
-        .assert_stderr_contains("error: 1 error(s); nothing was written");
-    assert!(b.before == b.t.snapshot("public"));
+}
+
+/// The staging and old folders niemyet keeps beside `public/` while it works.
+fn leftovers(t: &SiteTest) -> Vec<String> {
+    fs::read_dir(t.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.niemyet-"))
+        .collect()
+}
+
+/// Start a build of a changed site and stop it with `signal` while it writes; the previous
+/// output must be exactly as it was, and the next build must leave no staging folder behind.
+fn interrupted_build(signal: &str) {
+    let t = SiteTest::fixture("minimal");
+    many_procedures(&t, 600, "", |_, _| {});
+    t.build();
+    let mut before = t.snapshot("public");
+    // Whether the signal lands while files are written depends on timing; a run that had
+    // already swapped its output in is not a failure, so try again with new content.
+    for attempt in 0..8 {
+        many_procedures(&t, 600, &format!(" (lần {attempt})"), |_, _| {});
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_niemyet"))
+            .arg("build")
+            .current_dir(t.dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the staging folder to hold its first pages, then interrupt.
+        let writing = loop {
+            if child.try_wait().unwrap().is_some() {
+                break false;
+            }
+            let staging = leftovers(&t)
+                .into_iter()
+                .find(|n| n.contains("-staging-"))
+                .map(|n| t.dir.path().join(n).join("thu-tuc"));
+            if staging.is_some_and(|s| s.is_dir()) {
+                break true;
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        };
+        if writing {
+            let status = std::process::Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        let status = child.wait().unwrap();
+        let left = leftovers(&t);
+        if writing && !status.success() && !left.is_empty() {
+            assert!(
+                before == t.snapshot("public"),
+                "the previous output changed after {signal}"
+            );
+            // The next run clears what the interrupted one left and builds normally.
+            t.build();
+            assert_eq!(leftovers(&t), Vec::<String>::new());
+            t.check_file_contains(
+                &format!("public/thu-tuc/thu-tuc-so-0-lan-{attempt}.html"),
+                "Thủ tục số 0",
+            );
+            eprintln!("{signal} landed mid-write on attempt {attempt}");
+            return;
+        }
+        assert!(left.is_empty(), "{left:?}");
+        before = t.snapshot("public");
+    }
+    panic!("{signal} never landed while the build was writing");
+}
+
+#[test]
+fn a_killed_build_leaves_the_previous_output_as_it_was() {
+    interrupted_build("-KILL");
+}
+
+#[test]
+fn ctrl_c_leaves_the_previous_output_as_it_was() {
+    interrupted_build("-INT");
 }
 
 /// Every file under `dir` (relative paths), to prove nothing was written beside the output.
@@ -284,8 +390,15 @@ fn ids_that_are_not_plain_slugs_are_refused() {
         ":1:8",
         &["`../xa` cannot be used as an id"],
     );
-    let site = b.t.read("content/site.yaml").replace("{id: commune,", "{id: ../commune,");
-    b.refuses("content/site.yaml", site.as_bytes(), ":", &["`../commune` cannot be used as an id"]);
+    let site =
+        b.t.read("content/site.yaml")
+            .replace("{id: commune,", "{id: ../commune,");
+    b.refuses(
+        "content/site.yaml",
+        site.as_bytes(),
+        ":",
+        &["`../commune` cannot be used as an id"],
+    );
 }
 
 #[test]
@@ -317,14 +430,26 @@ fn hostile_titles_stay_inside_the_output_folder() {
     }
     let before = tree(t.dir.path());
     t.build();
-    assert_eq!(before, tree(t.dir.path()), "a file was written outside public/");
+    assert_eq!(
+        before,
+        tree(t.dir.path()),
+        "a file was written outside public/"
+    );
     let pages = t.snapshot("public/thu-tuc");
-    assert_eq!(pages.len(), 3 + titles.len(), "{:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>());
+    assert_eq!(
+        pages.len(),
+        3 + titles.len(),
+        "{:?}",
+        pages.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
     for (name, _) in &pages {
         assert!(
             name.len() <= 100
                 && name.ends_with(".html")
-                && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'),
+                && name.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'-'
+                    || b == b'.'),
             "{name}"
         );
     }
@@ -333,7 +458,10 @@ fn hostile_titles_stay_inside_the_output_folder() {
         .iter()
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .collect();
-    assert!(all.contains("<h1>&quot;&#39;&lt;&gt;&amp;</h1>"), "escaped title missing");
+    assert!(
+        all.contains("<h1>&quot;&#39;&lt;&gt;&amp;</h1>"),
+        "escaped title missing"
+    );
     assert!(all.contains("🙂🙂🙂") && all.contains("شهادة ميلاد"));
 }
 
@@ -347,7 +475,10 @@ fn forms_and_static_assets_are_copied_byte_for_byte() {
         ("content/forms/crlf.txt", b"mot\r\nhai\r\n".to_vec()),
         ("content/forms/bom.txt", b"\xef\xbb\xbfto khai".to_vec()),
         ("content/forms/empty.doc", Vec::new()),
-        ("content/forms/mẫu/tờ khai.docx", b"PK\x03\x04\x00\xff".to_vec()),
+        (
+            "content/forms/mẫu/tờ khai.docx",
+            b"PK\x03\x04\x00\xff".to_vec(),
+        ),
     ];
     for (rel, data) in &files {
         let p = t.path(rel);
