@@ -501,3 +501,43 @@ fn forms_and_static_assets_are_copied_byte_for_byte() {
     t.build();
     assert_eq!(t.snapshot("content/forms"), t.snapshot("public/forms"));
 }
+
+#[test]
+fn web_addresses_must_be_http() {
+    let b = Built::new();
+    let site = b.t.read("content/site.yaml");
+    let procedure =
+        b.t.read("content/procedures/ho-tich/dang-ky-khai-sinh.yaml");
+    assert!(procedure.contains("online: {level: partial, url: "));
+    for bad in [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "//evil.example/",
+        "https://a b.vn/",
+    ] {
+        let quoted = serde_json::to_string(bad).unwrap();
+        let with = |text: &str, from: &str| {
+            let start = text.find(from).unwrap() + from.len();
+            let end = start + text[start..].find(['\n', '}']).unwrap();
+            format!("{}{quoted}{}", &text[..start], &text[end..])
+        };
+        for (rel, text) in [
+            ("content/site.yaml", with(&site, "base_url: ")),
+            ("content/site.yaml", with(&site, "  url: ")),
+            (
+                "content/procedures/ho-tich/dang-ky-khai-sinh.yaml",
+                with(&procedure, "online: {level: partial, url: "),
+            ),
+        ] {
+            b.refuses(
+                rel,
+                text.as_bytes(),
+                ":",
+                &["is not a web address", "https://"],
+            );
+        }
+    }
+}

@@ -8,19 +8,46 @@ use common::SiteTest;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
-/// The value of every `name="…"` attribute in `html` (double-quoted, as our templates write
-/// them; text and attribute values are escaped, so a quote never starts one by accident).
+/// The value of every `name="…"` attribute in the tags of `html`. Only tags are read: text
+/// may hold `href="…"` shown as text (Markdown's raw HTML is escaped as `&lt;a href="…"&gt;`),
+/// and a literal `<` starts a tag only outside text, where every `<` is escaped.
 fn attributes<'h>(html: &'h str, name: &str) -> Vec<&'h str> {
     let needle = format!("{name}=\"");
     let mut out = Vec::new();
     let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        let before = rest[..i].chars().next_back();
-        rest = &rest[i + needle.len()..];
-        let Some(end) = rest.find('"') else { break };
-        // An attribute follows whitespace inside a tag; `data-href="` is another attribute.
-        if before.is_some_and(|c| c.is_ascii_whitespace()) {
-            out.push(&rest[..end]);
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        // The tag ends at the first `>` outside quotes.
+        let mut quote = None;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| match (quote, c) {
+                (None, '"' | '\'') => {
+                    quote = Some(c);
+                    false
+                }
+                (Some(q), c) if c == q => {
+                    quote = None;
+                    false
+                }
+                (None, '>') => true,
+                _ => false,
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let tag = &rest[..end];
+        let mut at = tag;
+        while let Some(i) = at.find(&needle) {
+            let before = at[..i].chars().next_back();
+            at = &at[i + needle.len()..];
+            let Some(close) = at.find('"') else { break };
+            // An attribute follows whitespace; `data-href="` is another attribute.
+            if before.is_some_and(|c| c.is_ascii_whitespace()) {
+                out.push(&at[..close]);
+            }
+            at = &at[close..];
         }
         rest = &rest[end..];
     }
@@ -104,7 +131,9 @@ fn resolve(from: &str, link: &str) -> Result<Option<(String, Option<String>)>, S
     for seg in decoded.split('/') {
         match seg {
             "" => {
-                return Err("folder link or `//`: over file:// a folder shows no index.html".into());
+                return Err(
+                    "folder link or `//`: over file:// a folder shows no index.html".into(),
+                );
             }
             "." => {}
             ".." => {
@@ -183,8 +212,9 @@ fn check_site(root: &Path) -> (Vec<String>, usize) {
 
 #[test]
 fn the_scanner_reads_attributes_and_resolves_like_a_browser() {
-    let html = r#"<a href="a.html#x" data-href="no.html">x</a><img src="../s/i.png" alt="href=&quot;q&quot;"><p id="x">"#;
+    let html = r#"<a href="a.html#x" data-href="no.html">x</a><img src="../s/i.png" alt="href=&quot;q&quot;"><p id="x">&lt;a href="javascript:x"&gt;"#;
     assert_eq!(attributes(html, "href"), vec!["a.html#x"]);
+    assert_eq!(attributes(html, "id"), vec!["x"]);
     assert_eq!(attributes(html, "src"), vec!["../s/i.png"]);
     assert_eq!(
         resolve("thu-tuc/a.html", "../static/site.css").unwrap(),
@@ -230,6 +260,15 @@ fn every_internal_link_of_the_minimal_site_resolves() {
     t.build();
     let (problems, checked) = check_site(&t.path("public"));
     assert!(checked > 50, "only {checked} links found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_internal_link_of_the_hostile_site_resolves() {
+    let t = SiteTest::fixture("hostile");
+    t.build();
+    let (problems, checked) = check_site(&t.path("public"));
+    assert!(checked > 100, "only {checked} links found");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
