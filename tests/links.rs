@@ -294,3 +294,33 @@ fn a_broken_link_is_reported() {
     assert!(all.contains("absolute path"), "{all}");
     assert!(all.contains("no id `khong` in index.html"), "{all}");
 }
+
+#[test]
+fn form_files_with_odd_names_are_linked_correctly() {
+    let t = SiteTest::fixture("minimal");
+    let names = [
+        "số #1?.pdf",
+        "100%.pdf",
+        "\"><img src=x onerror=alert(1)>.pdf",
+        "mẫu/tờ khai.docx",
+    ];
+    for n in names {
+        t.write(&format!("content/forms/{n}"), "x");
+    }
+    let rel = "content/procedures/ho-tich/dang-ky-khai-sinh.yaml";
+    let text = t.read(rel);
+    assert!(text.contains("form: forms/to-khai.pdf"));
+    t.write(
+        rel,
+        &text.replace("form: forms/to-khai.pdf", "form: \"forms/số #1?.pdf\""),
+    );
+    t.build();
+    let (problems, _) = check_site(&t.path("public"));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    t.check_file_contains("public/bieu-mau.html", "forms/số%20%231%3F.pdf")
+        .check_file_contains(
+            "public/thu-tuc/dang-ky-khai-sinh.html",
+            "forms/số%20%231%3F.pdf",
+        )
+        .check_file_doesnt_contain("public/bieu-mau.html", "<img src=x");
+}
