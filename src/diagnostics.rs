@@ -116,7 +116,10 @@ impl Diagnostic {
         } else {
             self.file.display().to_string()
         };
-        let _ = writeln!(out, "  {blue}-->{reset} {location}");
+        // Theme errors carry their own location (Tera prints it); they have no file of ours.
+        if !self.file.as_os_str().is_empty() {
+            let _ = writeln!(out, "  {blue}-->{reset} {location}");
+        }
         if let (Some(src), true) = (&self.source, self.line > 0)
             && let Some(text) = src.lines().nth(self.line as usize - 1)
         {

@@ -212,8 +212,15 @@ pub fn date_iso(d: Date) -> String {
 
 /// Today in Vietnam. Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed
 /// offset is exact and no time-zone database is needed.
+///
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention) overrides the
+/// clock, so a build or a test of old content gives the same pages and warnings on any day.
 pub fn today_vietnam() -> Date {
-    date_in_vietnam(Timestamp::now())
+    let pinned = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| Timestamp::from_second(s).ok());
+    date_in_vietnam(pinned.unwrap_or_else(Timestamp::now))
 }
 
 /// The calendar date in Vietnam (UTC+7) at `at`.

@@ -52,7 +52,6 @@ pub enum Failure {
 }
 
 pub struct Report {
-    pub diagnostics: Diagnostics,
     pub procedures: usize,
     pub pages: usize,
     pub files: usize,
@@ -107,10 +106,7 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         Ok(files) => files,
         Err(errors) => {
             for e in errors {
-                diags.push(diagnostics::Diagnostic::error(
-                    Path::new("theme"),
-                    e.to_string(),
-                ));
+                diags.push(diagnostics::Diagnostic::error(Path::new(""), e.to_string()));
             }
             return (Err(Failure::Content), diags);
         }
@@ -121,7 +117,6 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
     };
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let report = Report {
-        diagnostics: Diagnostics::default(),
         procedures: site.procedures.len(),
         pages,
         files: stats.files,

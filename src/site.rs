@@ -226,7 +226,7 @@ impl<'c> Site<'c> {
         idx
     }
 
-    /// Every output path a page of this site will have, for link checks and `serve`.
+    /// The procedure with this national code, if any.
     pub fn procedure_by_code(&self, code: &str) -> Option<&SiteProcedure<'c>> {
         self.procedures.iter().find(|p| p.p.code.value == code)
     }

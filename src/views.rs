@@ -154,6 +154,10 @@ pub fn fee_text(fee: &Fee, i18n: &I18n) -> String {
             i18n.t("fee.max"),
             format::money(max, lang)
         ));
+        if let Some(per) = &fee.max_per {
+            text.push('/');
+            text.push_str(per);
+        }
     }
     if fee.amount.is_some()
         && let Some(basis) = &fee.basis
@@ -489,4 +493,124 @@ pub fn base_letter(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
     s.nfd().filter(|c| !TONES.contains(c)).nfc().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vi() -> I18n {
+        let strings = [
+            ("fee.free", "Miễn phí"),
+            ("fee.max", "tối đa"),
+            ("fee.from", "từ {per} thứ {n}"),
+            ("fee.set_by_law", "Theo quy định"),
+        ];
+        I18n {
+            lang: Lang::Vi,
+            strings: strings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn fee(amount: Option<u64>) -> Fee {
+        Fee {
+            name: "Lệ phí".into(),
+            amount,
+            per: None,
+            from: None,
+            max: None,
+            max_per: None,
+            basis: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn fee_wording() {
+        let i = vi();
+        let nbsp = '\u{a0}';
+        let rows: Vec<(Fee, String)> = vec![
+            (fee(Some(0)), "Miễn phí".into()),
+            (
+                Fee {
+                    per: Some("bản".into()),
+                    ..fee(Some(8000))
+                },
+                format!("8.000{nbsp}đồng/bản"),
+            ),
+            (
+                Fee {
+                    per: Some("trang".into()),
+                    from: Some(3),
+                    max: Some(200_000),
+                    max_per: Some("bản".into()),
+                    ..fee(Some(1000))
+                },
+                format!("1.000{nbsp}đồng/trang (từ trang thứ 3), tối đa 200.000{nbsp}đồng/bản"),
+            ),
+            (
+                Fee {
+                    basis: Some("Theo Nghị quyết của HĐND tỉnh".into()),
+                    ..fee(None)
+                },
+                "Theo Nghị quyết của HĐND tỉnh".into(),
+            ),
+            (
+                Fee {
+                    basis: Some("Thông tư 281/2016/TT-BTC".into()),
+                    ..fee(Some(8000))
+                },
+                format!("8.000{nbsp}đồng (Thông tư 281/2016/TT-BTC)"),
+            ),
+        ];
+        for (f, expected) in rows {
+            assert_eq!(fee_text(&f, &i), expected);
+        }
+    }
+
+    #[test]
+    fn a_channel_is_free_when_nothing_is_charged() {
+        let i = vi();
+        assert_eq!(channel_fee_text(&[], &i), "Miễn phí");
+        assert_eq!(channel_fee_text(&[fee(Some(0))], &i), "Miễn phí");
+        assert_eq!(
+            channel_fee_text(&[fee(Some(0)), fee(Some(20000))], &i),
+            "Lệ phí: 20.000\u{a0}đồng"
+        );
+    }
+
+    #[test]
+    fn form_labels() {
+        assert_eq!(
+            form_label("forms/a.pdf", 500),
+            ("PDF".into(), "500 B".into())
+        );
+        assert_eq!(
+            form_label("forms/a.docx", 12_000),
+            ("DOCX".into(), "12 KB".into())
+        );
+        assert_eq!(
+            form_label("forms/a.pdf", 3_500_000),
+            ("PDF".into(), "3.3 MB".into())
+        );
+    }
+
+    #[test]
+    fn alphabet_letters_keep_their_marks_but_not_tones() {
+        assert_eq!(base_letter("Ấ"), "Â");
+        assert_eq!(base_letter("Đ"), "Đ");
+        assert_eq!(base_letter("Ừ"), "Ư");
+        assert_eq!(base_letter("a\u{301}"), "a");
+    }
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let v = serde_json::json!({"name": "</script><script>alert(1)</script>"});
+        let s = json_for_script(&v);
+        assert!(!s.contains("</script>") && !s.contains('<'));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
 }

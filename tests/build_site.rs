@@ -142,6 +142,16 @@ fn a_to_z_is_in_vietnamese_alphabetical_order() {
 }
 
 #[test]
+fn the_404_page_links_through_base_url_as_servers_show_it_at_any_depth() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    t.check_file_contains(
+        "public/404.html",
+        "href=\"https://thu.example.vn/a-z.html\"",
+    );
+}
+
+#[test]
 fn without_base_url_there_is_no_sitemap() {
     let t = SiteTest::fixture("minimal");
     let site = t
@@ -186,10 +196,49 @@ fn the_example_site_builds_and_passes_strict_check() {
     let t = SiteTest::example();
     t.run(&["check", "--strict"]).assert_code(0);
     t.build();
-    let size_limit = 60 * 1024;
-    for (path, bytes) in t.snapshot("public") {
-        if path.ends_with(".html") {
-            assert!(bytes.len() < size_limit, "{path} is {} bytes", bytes.len());
+    // No page over 60 KB of HTML + CSS + JS (counting every stylesheet and script it loads).
+    let files = t.snapshot("public");
+    let size_of = |rel: &str| {
+        files
+            .iter()
+            .find(|(p, _)| p == rel)
+            .map_or(0, |(_, b)| b.len())
+    };
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") {
+            continue;
         }
+        let html = String::from_utf8_lossy(bytes);
+        let assets: usize = ["href=\"", "src=\""]
+            .iter()
+            .flat_map(|attr| {
+                html.split(attr)
+                    .skip(1)
+                    .map(|rest| rest.split('"').next().unwrap_or(""))
+            })
+            .filter(|u| u.ends_with(".css") || u.ends_with(".js"))
+            .map(|u| size_of(u.trim_start_matches("../")))
+            .sum();
+        assert!(
+            bytes.len() + assets < 60 * 1024,
+            "{path}: {} bytes of HTML + {assets} of CSS/JS",
+            bytes.len()
+        );
     }
+}
+
+#[test]
+fn a_template_mistake_names_the_template_line_and_variable() {
+    let t = SiteTest::fixture("minimal");
+    t.build();
+    let before = t.snapshot("public");
+    t.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ titel }}</h1>{% endblock content %}",
+    );
+    t.run(&["build"])
+        .assert_code(1)
+        .assert_stderr_contains("Variable `titel` is not defined")
+        .assert_stderr_contains("--> 404.html:1:52");
+    assert_eq!(before, t.snapshot("public"));
 }

@@ -305,3 +305,37 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
     t.run(&["build", "--output", "."]).assert_code(2);
     t.run(&["build", "--output", "content"]).assert_code(2);
 }
+
+#[test]
+fn mistakes_in_units_and_site_files_are_located_too() {
+    let t = SiteTest::fixture("minimal");
+    let units = t.read("content/units.yaml").replace(
+        "  level: commune\n  parent: huyen\n  address: Ấp 2",
+        "  level: comune\n  parent: huyen\n  address: Ấp 2",
+    );
+    t.write("content/units.yaml", &units);
+    let site = t.read("content/site.yaml").replace(
+        "  url: https://phananh.thu.example.vn/",
+        "  url: javascript:alert(1)",
+    );
+    t.write("content/site.yaml", &site);
+    t.run(&["check"])
+        .assert_code(1)
+        .assert_stderr_contains("--> content/units.yaml:14:10")
+        .assert_stderr_contains("unknown level `comune`")
+        .assert_stderr_contains("--> content/site.yaml:15:8")
+        .assert_stderr_contains("is not a web address");
+}
+
+#[test]
+fn page_front_matter_errors_count_lines_from_the_top_of_the_file() {
+    let t = SiteTest::fixture("minimal");
+    t.write(
+        "content/pages/sai.md",
+        "---\ntitle: Trang\nordre: 2\n---\nNội dung\n",
+    );
+    t.run(&["check"])
+        .assert_code(1)
+        .assert_stderr_contains("--> content/pages/sai.md:3:1")
+        .assert_stderr_contains("did you mean `order`?");
+}

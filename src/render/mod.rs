@@ -29,7 +29,12 @@ pub struct RenderError {
 
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "while rendering {}: {}", self.what, self.message)
+        write!(
+            f,
+            "{}: {}",
+            self.what,
+            self.message.trim_start_matches("error: ")
+        )
     }
 }
 
@@ -46,11 +51,11 @@ impl Engine {
         tera.autoescape_on([".html", ".xml", ".svg"]);
         tera.add_raw_templates(theme.templates())
             .map_err(|e| RenderError {
-                what: "the theme's templates".into(),
+                what: "in the theme's templates".into(),
                 message: tera_message(&e),
             })?;
         let strings = theme.translations(site.lang).map_err(|e| RenderError {
-            what: "the theme's translations".into(),
+            what: "in the theme's translations".into(),
             message: e.0,
         })?;
         let i18n = I18n {
@@ -70,15 +75,27 @@ impl Engine {
         &self,
         template: &str,
         path: &str,
+        context: Context,
+    ) -> Result<OutputFile, RenderError> {
+        self.render_with_root(template, path, &root_prefix(path), context)
+    }
+
+    /// Like [`Engine::render`] with an explicit `root`: web servers show the 404 page at any
+    /// depth, so it links through the absolute `base_url` when there is one.
+    pub fn render_with_root(
+        &self,
+        template: &str,
+        path: &str,
+        root: &str,
         mut context: Context,
     ) -> Result<OutputFile, RenderError> {
-        context.insert("root", &root_prefix(path));
+        context.insert("root", root);
         context.insert("path", path);
         let html = self
             .tera
             .render(template, &context)
             .map_err(|e| RenderError {
-                what: path.to_string(),
+                what: format!("in the theme, rendering {path} with {template}"),
                 message: tera_message(&e),
             })?;
         Ok(OutputFile {

@@ -139,7 +139,10 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
         }
         Job::NotFound => {
             c.insert("title", &t("notfound.title"));
-            engine.render("404.html", paths::NOT_FOUND, c)
+            match &site.content.site.base_url {
+                Some(base) => engine.render_with_root("404.html", paths::NOT_FOUND, base, c),
+                None => engine.render("404.html", paths::NOT_FOUND, c),
+            }
         }
         Job::Sitemap => {
             let base = site.content.site.base_url.clone().unwrap_or_default();

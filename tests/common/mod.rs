@@ -6,6 +6,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Tests run on a fixed day (2026-11-25, 12:00 in Vietnam) so date rules give the same
+/// answers every year.
+pub const TODAY_EPOCH: &str = "1795582800";
+
 pub struct SiteTest {
     pub dir: tempfile::TempDir,
 }
