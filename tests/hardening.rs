@@ -289,6 +289,7 @@ fn interrupted_build(signal: &str) {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_niemyet"))
             .arg("build")
             .current_dir(t.dir.path())
+            .env("SOURCE_DATE_EPOCH", common::TODAY_EPOCH)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

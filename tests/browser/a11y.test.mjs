@@ -1,22 +1,12 @@
 // axe-core on the example site's pages of every kind (home, A–Z, forms, 404, procedures,
 // fields, levels, counters, free pages; up to 6 of each), at WCAG 2.1 AA, on a desktop and
 // a 360 px phone screen: zero violations.
-import { launch, fileUrl, reporter, SITE } from './lib.mjs';
-import fs from 'node:fs';
-import path from 'node:path';
+import { launch, fileUrl, reporter, htmlPages, SITE } from './lib.mjs';
 import { createRequire } from 'node:module';
 
 const r = reporter('a11y');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const pages = [];
-(function walk(d) {
-  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-    const p = path.join(d, e.name);
-    if (e.isDirectory()) walk(p);
-    else if (e.name.endsWith('.html')) pages.push(path.relative(SITE, p));
-  }
-})(SITE);
-pages.sort();
+const pages = htmlPages(SITE);
 const kindOf = (p) => (p.includes('/') ? p.split('/')[0] : p);
 const sample = pages.filter((p, i) => pages.slice(0, i).filter((q) => kindOf(q) === kindOf(p)).length < 6);
 for (const kind of ['index.html', 'a-z.html', 'bieu-mau.html', '404.html', 'thu-tuc/', 'linh-vuc/', 'cap/', 'don-vi/', 'trang/']) {
