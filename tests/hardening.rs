@@ -28,7 +28,7 @@ impl Built {
 
     /// Put `bytes` at `rel`, build: exit 1, the error points at `rel` (`:line:col` when
     /// given), stderr holds each of `needles`, and `public/` is byte-for-byte unchanged.
-    /// The file is removed afterwards so the site builds again.
+    /// The file is then restored (or removed), so the site builds again.
     fn refuses(&self, rel: &str, bytes: &[u8], line_col: &str, needles: &[&str]) -> common::Run {
         let path = self.t.path(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -10,7 +10,9 @@ fuzz_target!(|text: &str| {
     // Text escapes `<`, so a literal `<` always starts a tag the renderer made: never one a
     // script could hide in.
     let lower = html.to_ascii_lowercase();
-    for tag in ["<script", "<iframe", "<object", "<embed", "<style", "<svg", "<math", "<form"] {
+    for tag in [
+        "<script", "<iframe", "<object", "<embed", "<style", "<svg", "<math", "<form",
+    ] {
         assert!(!lower.contains(tag), "{tag} in {html}");
     }
     // Every link and image address the renderer wrote has a safe scheme.
