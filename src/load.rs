@@ -381,12 +381,22 @@ fn form_files(
     }
     let real_dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut forms = Vec::new();
-    for entry in WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        // A link looping back to a parent folder, or an unreadable file: say so, never skip
+        // it silently (a clerk would wonder where the form went).
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(shown).unwrap_or_else(|| shown(dir));
+                let d = Diagnostic::error(&p, format!("cannot read: {e}"));
+                diags.push(if e.loop_ancestor().is_some() {
+                    d.hint("this link leads to a folder that holds it; copy the files themselves into content/forms/")
+                } else {
+                    d
+                });
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }

@@ -548,3 +548,50 @@ fn web_addresses_must_be_http() {
         }
     }
 }
+
+#[test]
+fn form_paths_and_links_out_of_the_forms_folder_are_refused() {
+    let b = Built::new();
+    let rel = "content/procedures/ho-tich/dang-ky-khai-sinh.yaml";
+    let text = b.t.read(rel);
+    assert!(text.contains("form: forms/to-khai.pdf"));
+    for bad in [
+        "/etc/passwd",
+        "C:\\\\Windows\\\\win.ini",
+        "forms/../../secret.txt",
+        "forms/./to-khai.pdf",
+    ] {
+        let with = text.replace("form: forms/to-khai.pdf", &format!("form: \"{bad}\""));
+        b.refuses(
+            rel,
+            with.as_bytes(),
+            ":22:",
+            &["points outside `content/forms/`"],
+        );
+    }
+    // A link inside forms/ to a file elsewhere (a file or a whole folder) is refused too.
+    b.t.write("secret.txt", "mật khẩu");
+    let forms = b.t.path("content/forms");
+    std::os::unix::fs::symlink(b.t.path("secret.txt"), forms.join("link.pdf")).unwrap();
+    let run = b.t.run(&["build"]);
+    run.assert_code(1)
+        .assert_stderr_contains("--> content/forms/link.pdf")
+        .assert_stderr_contains("this form file is a link to a file outside `content/forms/`");
+    assert!(b.before == b.t.snapshot("public"));
+    fs::remove_file(forms.join("link.pdf")).unwrap();
+    b.t.write("outside/secret.txt", "mật khẩu");
+    std::os::unix::fs::symlink(b.t.path("outside"), forms.join("all")).unwrap();
+    b.t.run(&["build"])
+        .assert_code(1)
+        .assert_stderr_contains("--> content/forms/all/secret.txt")
+        .assert_stderr_contains("a link to a file outside");
+    assert!(b.before == b.t.snapshot("public"));
+    // A link back to a folder that holds it is a loop: reported, not walked forever.
+    fs::remove_file(forms.join("all")).unwrap();
+    std::os::unix::fs::symlink(b.t.dir.path(), forms.join("loop")).unwrap();
+    b.t.run(&["build"])
+        .assert_code(1)
+        .assert_stderr_contains("--> content/forms/loop")
+        .assert_stderr_contains("a folder that holds it");
+    assert!(b.before == b.t.snapshot("public"));
+}
