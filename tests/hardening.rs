@@ -595,3 +595,50 @@ fn form_paths_and_links_out_of_the_forms_folder_are_refused() {
         .assert_stderr_contains("a folder that holds it");
     assert!(b.before == b.t.snapshot("public"));
 }
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let t = SiteTest::fixture("minimal");
+    let home = tempfile::tempdir().unwrap();
+    fs::write(home.path().join("thesis.docx"), "precious").unwrap();
+    let site = t.dir.path().to_path_buf();
+    let before = tree(&site);
+    for (out, why) in [
+        ("/".to_string(), "the root of the file system"),
+        (home.path().display().to_string(), "your home folder"),
+        (".".to_string(), "it holds the content folder"),
+        ("..".to_string(), "it holds the content folder"),
+        ("content".to_string(), "it holds the content folder"),
+        ("content/forms".to_string(), "inside the content folder"),
+        (
+            "content/../content/x".to_string(),
+            "inside the content folder",
+        ),
+    ] {
+        let out_run = std::process::Command::new(env!("CARGO_BIN_EXE_niemyet"))
+            .args(["build", "--output", &out])
+            .current_dir(&site)
+            .env("HOME", home.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out_run.stderr);
+        assert_eq!(out_run.status.code(), Some(2), "{out}: {stderr}");
+        assert!(stderr.contains(why), "{out}: {stderr}");
+        assert!(
+            stderr.contains("--output") || stderr.contains("`public`"),
+            "{out}: {stderr}"
+        );
+    }
+    // Content kept elsewhere: the site folder itself is still refused.
+    let elsewhere = SiteTest::fixture("minimal");
+    let content = elsewhere.path("content").display().to_string();
+    t.run(&["build", "--content", &content, "--output", "."])
+        .assert_code(2)
+        .assert_stderr_contains("the site folder itself");
+    assert_eq!(before, tree(&site));
+    assert_eq!(
+        fs::read_to_string(home.path().join("thesis.docx")).unwrap(),
+        "precious"
+    );
+}
