@@ -55,6 +55,14 @@ pub fn money_or_free(amount: u64, lang: Lang) -> String {
     }
 }
 
+/// A count: `24.253` (vi), `24,253` (en).
+pub fn number(n: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => group_thousands(n, '.'),
+        Lang::En => group_thousands(n, ','),
+    }
+}
+
 fn group_thousands(n: u64, sep: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() * 4 / 3);

@@ -9,6 +9,7 @@
 //! slugs, alphabetical order), `views` (fees and channels as they read on a page),
 //! `markdown` (safe Markdown).
 
+pub mod charts;
 pub mod diagnostics;
 pub mod format;
 pub mod load;
@@ -17,8 +18,10 @@ pub mod model;
 pub mod output;
 pub mod reader;
 pub mod render;
+pub mod results;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod text;
 pub mod theme;

@@ -25,7 +25,9 @@ pub mod keys {
         "contact",
         "feedback",
         "levels",
+        "data_licence",
     ];
+    pub const DATA_LICENCE: &[&str] = &["name", "url"];
     pub const CONTACT: &[&str] = &["address", "phone", "email", "hours"];
     pub const FEEDBACK: &[&str] = &["agency", "address", "phone", "email", "url"];
     pub const LEVEL: &[&str] = &["id", "name"];
@@ -89,6 +91,22 @@ pub mod keys {
     pub const ONLINE: &[&str] = &["level", "url"];
     pub const CHANGE: &[&str] = &["date", "decision", "change"];
     pub const PAGE: &[&str] = &["title", "order"];
+    pub const RESULTS: &[&str] = &["period", "notes", "rows"];
+    pub const PERIOD: &[&str] = &["from", "to", "label"];
+    pub const RESULT_ROW: &[&str] = &[
+        "unit",
+        "field",
+        "carried_over",
+        "received",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "in_progress",
+        "overdue",
+        "withdrawn",
+        "returned",
+    ];
+    pub const RECEIVED_BY: &[&str] = &["online", "in_person", "postal"];
 }
 
 /// Largest content file read; anything bigger is a mistake (a pasted scan, a log), not a procedure.
@@ -172,6 +190,22 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
         .filter_map(|path| page(path, &shown, &mut diags))
         .collect();
     let forms = form_files(&content_dir.join("forms"), content_dir, &shown, &mut diags);
+    let mut results: Vec<Period> = files_under(
+        &content_dir.join("results"),
+        &["yaml", "yml"],
+        &shown,
+        &mut diags,
+    )
+    .iter()
+    .filter_map(|path| {
+        let (file, node) = read_yaml(path, &shown, &mut diags)?;
+        let mut r = Reader::new(&file.path, file.text.clone());
+        let p = crate::results::load_period(&mut r, &node, path);
+        diags.extend(r.diags);
+        p
+    })
+    .collect();
+    results.sort_by(|a, b| a.from.value.cmp(&b.from.value).then(a.file.cmp(&b.file)));
 
     let content = site.map(|site| Content {
         site,
@@ -180,6 +214,7 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
         procedures,
         pages,
         forms,
+        results,
         sources,
     });
     (content, diags)
@@ -496,7 +531,7 @@ fn id(r: &mut Reader, obj: &Obj) -> String {
     id.value
 }
 
-fn http_url(r: &mut Reader, obj: &Obj, key: &str) -> Option<String> {
+pub(crate) fn http_url(r: &mut Reader, obj: &Obj, key: &str) -> Option<String> {
     let url = r.text(obj, key)?;
     let lower = url.value.trim().to_ascii_lowercase();
     if (lower.starts_with("https://") || lower.starts_with("http://"))
@@ -565,6 +600,14 @@ fn site_config(r: &mut Reader, node: &Node) -> Option<SiteConfig> {
             });
         }
     }
+    let data_licence = o
+        .get("data_licence")
+        .and_then(|n| r.obj(n, "data_licence", keys::DATA_LICENCE, &["name"]))
+        .map(|l| DataLicence {
+            name: r.req_text(&l, "name").value,
+            url: http_url(r, &l, "url"),
+        })
+        .unwrap_or_default();
     let base_url =
         http_url(r, &o, "base_url").map(|u| if u.ends_with('/') { u } else { format!("{u}/") });
     Some(SiteConfig {
@@ -576,6 +619,7 @@ fn site_config(r: &mut Reader, node: &Node) -> Option<SiteConfig> {
         contact,
         feedback,
         levels,
+        data_licence,
     })
 }
 

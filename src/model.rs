@@ -32,6 +32,8 @@ pub struct Content {
     pub units: Vec<Unit>,
     pub procedures: Vec<Procedure>,
     pub pages: Vec<Page>,
+    /// Dossier-processing results, one per reporting period (`results/*.yaml`), oldest first.
+    pub results: Vec<Period>,
     /// Files under `content/forms/`, relative to `content/` with `/` separators (`forms/a.pdf`).
     pub forms: Vec<FormFile>,
     /// Where each file came from, for diagnostics of cross-file checks.
@@ -62,6 +64,23 @@ pub struct SiteConfig {
     pub contact: Contact,
     pub feedback: Feedback,
     pub levels: Vec<Level>,
+    /// The licence of the open data files (`data/`); CC BY 4.0 when not set.
+    pub data_licence: DataLicence,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DataLicence {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+impl Default for DataLicence {
+    fn default() -> Self {
+        DataLicence {
+            name: "CC BY 4.0".into(),
+            url: Some("https://creativecommons.org/licenses/by/4.0/".into()),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -268,4 +287,123 @@ pub struct FormFile {
     /// Relative to `content/`, `/`-separated: `forms/to-khai.pdf`.
     pub path: String,
     pub size: u64,
+}
+
+/// One reporting period of dossier-processing results (`results/2019-h1.yaml`).
+#[derive(Clone, Debug)]
+pub struct Period {
+    pub file: PathBuf,
+    pub text: Arc<str>,
+    /// The file name without extension, folded: the period's page name (`2019-h1`).
+    pub slug: String,
+    pub from: Located<Date>,
+    pub to: Located<Date>,
+    /// As printed: `6 tháng đầu năm 2019`.
+    pub label: String,
+    pub notes: Option<String>,
+    pub rows: Vec<ResultRow>,
+    pub pos: Pos,
+}
+
+/// The counts of one counter (unit) in one field for a period.
+#[derive(Clone, Debug)]
+pub struct ResultRow {
+    pub unit: Located<String>,
+    pub field: Located<String>,
+    pub counts: Counts,
+    /// `received` by channel, when the file splits it.
+    pub received_by: Option<ReceivedBy>,
+    pub pos: Pos,
+}
+
+/// Received dossiers by channel; their sum is `Counts::received`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ReceivedBy {
+    pub online: u64,
+    pub in_person: u64,
+    pub postal: u64,
+}
+
+/// The common results table (Decree 61/2018): what came in and what became of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Still open at the end of the previous period.
+    pub carried_over: u64,
+    /// Newly received in the period, every channel.
+    pub received: u64,
+    pub resolved_early: u64,
+    pub resolved_on_time: u64,
+    pub resolved_late: u64,
+    /// Open at the end of the period, still within the processing time.
+    pub in_progress: u64,
+    /// Open at the end of the period, past the processing time.
+    pub overdue: u64,
+    /// Withdrawn by the applicant.
+    pub withdrawn: u64,
+    /// Returned to the applicant (incomplete, not eligible).
+    pub returned: u64,
+}
+
+impl Counts {
+    /// Field names as written in files and data, in table order.
+    pub const NAMES: [&'static str; 9] = [
+        "carried_over",
+        "received",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "in_progress",
+        "overdue",
+        "withdrawn",
+        "returned",
+    ];
+
+    pub fn values(&self) -> [u64; 9] {
+        [
+            self.carried_over,
+            self.received,
+            self.resolved_early,
+            self.resolved_on_time,
+            self.resolved_late,
+            self.in_progress,
+            self.overdue,
+            self.withdrawn,
+            self.returned,
+        ]
+    }
+
+    /// The dossiers to account for: carried over plus received.
+    pub fn total(&self) -> u64 {
+        self.carried_over + self.received
+    }
+
+    /// Resolved early or on time.
+    pub fn on_time(&self) -> u64 {
+        self.resolved_early + self.resolved_on_time
+    }
+
+    pub fn resolved(&self) -> u64 {
+        self.on_time() + self.resolved_late
+    }
+
+    pub fn pending(&self) -> u64 {
+        self.in_progress + self.overdue
+    }
+
+    /// Every dossier whose fate the table records.
+    pub fn accounted(&self) -> u64 {
+        self.resolved() + self.pending() + self.withdrawn + self.returned
+    }
+
+    pub fn add(&mut self, o: &Counts) {
+        self.carried_over += o.carried_over;
+        self.received += o.received;
+        self.resolved_early += o.resolved_early;
+        self.resolved_on_time += o.resolved_on_time;
+        self.resolved_late += o.resolved_late;
+        self.in_progress += o.in_progress;
+        self.overdue += o.overdue;
+        self.withdrawn += o.withdrawn;
+        self.returned += o.returned;
+    }
 }

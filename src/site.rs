@@ -17,6 +17,8 @@ pub struct Site<'c> {
     pub units: Vec<SiteUnit<'c>>,
     /// Free pages by `order`, then title.
     pub pages: Vec<SitePage<'c>>,
+    /// Dossier-processing results with their totals, newest period first.
+    pub results: crate::results::Results<'c>,
 }
 
 pub struct SiteProcedure<'c> {
@@ -64,6 +66,14 @@ pub mod paths {
     pub const NOT_FOUND: &str = "404.html";
     pub const SEARCH: &str = "tim-kiem.html";
     pub const SITEMAP: &str = "sitemap.xml";
+    pub const RESULTS: &str = "ket-qua/index.html";
+    pub const CHANGES: &str = "thay-doi.html";
+    pub const FEED: &str = "feed.xml";
+    pub const DATA: &str = "du-lieu.html";
+    pub const DATA_JSON: &str = "data/procedures.json";
+    pub const DATA_CSV: &str = "data/procedures.csv";
+    pub const DATA_RESULTS_CSV: &str = "data/results.csv";
+    pub const DATA_SCHEMA: &str = "data/procedure.schema.json";
 }
 
 /// The path segment for an id: ids are usually slugs already; anything else is folded.
@@ -206,6 +216,7 @@ impl<'c> Site<'c> {
             levels,
             units,
             pages,
+            results: crate::results::Results::build(content),
         }
     }
 

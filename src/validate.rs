@@ -171,7 +171,72 @@ pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
             );
         }
     }
+    results(content, &unit_ids, &field_ids, &mut diags);
     diags
+}
+
+/// Results files: ids that exist, one row per counter and field, periods that do not overlap.
+fn results(content: &Content, unit_ids: &[&str], field_ids: &[&str], diags: &mut Diagnostics) {
+    for p in &content.results {
+        let err = |pos: Pos, field: &str, message: String| {
+            Diagnostic::error(&p.file, message)
+                .at(pos, &p.text)
+                .field(field)
+        };
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        for (i, row) in p.rows.iter().enumerate() {
+            if let Some((msg, hint)) = unknown_ref(&row.unit, "unit", unit_ids) {
+                diags.push(err(row.unit.pos, &format!("rows[{i}].unit"), msg).hint(hint));
+            }
+            if let Some((msg, hint)) = unknown_ref(&row.field, "field", field_ids) {
+                diags.push(err(row.field.pos, &format!("rows[{i}].field"), msg).hint(hint));
+            }
+            let key = (row.unit.value.as_str(), row.field.value.as_str());
+            if let Some(first) = seen.get(&key) {
+                diags.push(
+                    err(row.pos, &format!("rows[{i}]"), format!("the counter `{}` already has a row for the field `{}` in this period (line {})", key.0, key.1, p.rows[*first].pos.line))
+                        .hint("add the figures together into one row"),
+                );
+            } else {
+                seen.insert(key, i);
+            }
+        }
+    }
+    // Content keeps periods sorted by start date, so an overlap is always with an earlier one.
+    for (i, p) in content.results.iter().enumerate() {
+        if p.to.value < p.from.value {
+            continue;
+        }
+        if let Some(other) = content.results[..i]
+            .iter()
+            .filter(|o| o.to.value >= o.from.value)
+            .find(|o| o.to.value >= p.from.value)
+        {
+            let same = other.from.value == p.from.value && other.to.value == p.to.value;
+            let message = if same {
+                format!(
+                    "this period is the same as the one in {}",
+                    other.file.display()
+                )
+            } else {
+                format!(
+                    "this period ({} – {}) overlaps the one in {} ({} – {})",
+                    crate::format::date_dmy(p.from.value),
+                    crate::format::date_dmy(p.to.value),
+                    other.file.display(),
+                    crate::format::date_dmy(other.from.value),
+                    crate::format::date_dmy(other.to.value)
+                )
+            };
+            diags.push(
+                Diagnostic::error(&p.file, message)
+                    .at(p.from.pos, &p.text)
+                    .field("period.from")
+                    .related(format!("the other period starts at {}:{}", other.file.display(), other.from.pos.line))
+                    .hint("each dossier is counted in one period only: periods must not overlap; put one period in each file"),
+            );
+        }
+    }
 }
 
 fn duplicates<'a>(

@@ -173,13 +173,17 @@ pub fn is_free(fees: &[Fee]) -> bool {
 }
 
 /// One phrase for a channel's fees, used in tables: `Miễn phí` or `Lệ phí: 8.000 đồng/bản; …`.
+/// A free case beside charged ones (on-time birth registration) stays visible: `Miễn phí; Lệ
+/// phí: …`, so a listing never shows only the late fee.
 pub fn channel_fee_text(fees: &[Fee], i18n: &I18n) -> String {
     if is_free(fees) {
         return i18n.t("fee.free").to_string();
     }
     fees.iter()
-        .filter(|f| f.amount != Some(0))
-        .map(|f| format!("{}: {}", f.name, fee_text(f, i18n)))
+        .map(|f| match f.amount {
+            Some(0) => i18n.t("fee.free").to_string(),
+            _ => format!("{}: {}", f.name, fee_text(f, i18n)),
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -578,7 +582,7 @@ mod tests {
         assert_eq!(channel_fee_text(&[fee(Some(0))], &i), "Miễn phí");
         assert_eq!(
             channel_fee_text(&[fee(Some(0)), fee(Some(20000))], &i),
-            "Lệ phí: 20.000\u{a0}đồng"
+            "Miễn phí; Lệ phí: 20.000\u{a0}đồng"
         );
     }
 

@@ -13,6 +13,10 @@ use crate::theme::Theme;
 use crate::views::{self, I18n, ProcedureRow, ProcedureView};
 
 pub mod assets;
+pub mod changes;
+pub mod data;
+pub mod results;
+pub mod search;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -136,6 +140,10 @@ pub struct SiteView {
     pub units: Vec<UnitItem>,
     pub pages: Vec<NavItem>,
     pub procedure_count: usize,
+    /// Whether `ket-qua/index.html` exists (there are results files).
+    pub has_results: bool,
+    /// The latest period's headline, for the home page: label, dossiers, on-time rate.
+    pub results_headline: Option<(String, String, String)>,
 }
 
 #[derive(Serialize)]
@@ -205,6 +213,14 @@ impl SiteView {
                 })
                 .collect(),
             procedure_count: site.procedures.len(),
+            has_results: !site.results.is_empty(),
+            results_headline: site.results.periods.first().map(|p| {
+                (
+                    p.period.label.clone(),
+                    crate::format::number(p.total.total(), site.lang),
+                    crate::results::Rate::of(&p.total).display(site.lang),
+                )
+            }),
         }
     }
 }
@@ -272,7 +288,14 @@ impl<'a> RenderContext<'a> {
 pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    for result in [website::render(ctx), assets::render(ctx)] {
+    for result in [
+        website::render(ctx),
+        assets::render(ctx),
+        results::render(ctx),
+        changes::render(ctx),
+        data::render(ctx),
+        search::render(ctx),
+    ] {
         match result {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),

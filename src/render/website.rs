@@ -149,7 +149,12 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
             let mut urls: Vec<(String, String)> = vec![
                 (format!("{base}{}", paths::HOME), String::new()),
                 (format!("{base}{}", paths::A_Z), String::new()),
+                (format!("{base}{}", paths::CHANGES), String::new()),
+                (format!("{base}{}", paths::DATA), String::new()),
             ];
+            if !site.results.is_empty() {
+                urls.push((format!("{base}{}", paths::RESULTS), String::new()));
+            }
             urls.extend(
                 ctx.procedures
                     .iter()
