@@ -70,7 +70,8 @@ for (const [how, base] of [['file', 'file://' + site + '/'], ['http', server.url
           if (/^on/i.test(a.name)) bad.push(`<${el.localName} ${a.name}>`);
           if (/^(href|src|action|formaction|data|srcdoc)$/i.test(a.name) && /^\s*(javascript|vbscript|data):/i.test(a.value)) bad.push(`<${el.localName} ${a.name}="${a.value}">`);
         }
-        if (['iframe', 'object', 'embed', 'svg', 'math', 'style', 'base'].includes(el.localName)) bad.push(`<${el.localName}>`);
+        // Inline SVG is the theme's (charts); inside it, as everywhere, no handler or script.
+        if (['iframe', 'object', 'embed', 'frame', 'foreignObject', 'style', 'base', 'meta'].includes(el.localName) && !(el.localName === 'meta' && el.closest('head'))) bad.push(`<${el.localName}>`);
         // The theme's scripts and the search index's shards are the only scripts allowed.
         if (el.localName === 'script' && el.type !== 'application/ld+json' && !/\/(static|search)\/[^/]+\.js$/.test(el.src)) bad.push(`<script src="${el.src}">`);
       }
