@@ -230,6 +230,8 @@ fn pipeline(
     if let Err(e) = output::check_output_dir(&paths.output, &paths.content, &paths.root) {
         return (Err(Failure::Io(e.0)), Diagnostics::default());
     }
+    // Before anything can fail: put back an output a killed run left moved aside.
+    output::clean_leftovers(&paths.output);
     let (content, mut diags) = check(paths, strict);
     let Some(content) = content else {
         return (Err(Failure::Content), diags);

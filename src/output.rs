@@ -121,7 +121,9 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 }
 
 /// Remove staging or old folders left by interrupted runs (only folders with our marker).
-fn clean_leftovers(out: &Path) {
+/// A run killed between the two renames of [`swap_in`] leaves no output but the previous one
+/// moved aside: that one is put back first, so it is never lost.
+pub fn clean_leftovers(out: &Path) {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return;
     };
@@ -134,11 +136,24 @@ fn clean_leftovers(out: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        if n.starts_with(&prefix) && e.path().join(MARKER).is_file() {
-            let _ = fs::remove_dir_all(e.path());
-        }
+    let mut ours: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .filter(|p| p.join(MARKER).is_file())
+        .collect();
+    ours.sort();
+    if !out.exists()
+        && let Some(i) = ours.iter().position(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{prefix}old-")))
+        })
+        && fs::rename(&ours[i], out).is_ok()
+    {
+        ours.remove(i);
+    }
+    for p in ours {
+        let _ = fs::remove_dir_all(p);
     }
 }
 
@@ -323,6 +338,25 @@ pub fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_moved_aside_by_a_killed_run_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let old = dir.path().join(".public.niemyet-old-42");
+        let staging = dir.path().join(".public.niemyet-staging-42");
+        for d in [&old, &staging] {
+            fs::create_dir_all(d).unwrap();
+            fs::write(d.join(MARKER), MARKER_TEXT).unwrap();
+        }
+        fs::write(old.join("index.html"), "previous").unwrap();
+        clean_leftovers(&out);
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists() && !staging.exists());
+    }
 
     #[test]
     fn generated_paths_stay_inside() {
