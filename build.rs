@@ -12,6 +12,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     entries.sort();
     for path in entries {
         if path.is_dir() {
+            // A new file in a sub-folder changes only that folder's mtime.
+            println!("cargo:rerun-if-changed={}", path.display());
             walk(&path, out);
         } else {
             out.push(path);

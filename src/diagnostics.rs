@@ -126,8 +126,12 @@ impl Diagnostic {
             let number = self.line.to_string();
             let gutter = " ".repeat(number.len());
             let text = text.trim_end_matches('\r').replace('\t', " ");
-            let lead = " ".repeat(self.col.saturating_sub(1) as usize);
-            let carets = "^".repeat(self.width.min(text.chars().count().max(1)));
+            let (text, col) = snippet_window(&text, self.col.saturating_sub(1) as usize);
+            let lead = " ".repeat(col);
+            let carets = "^".repeat(
+                self.width
+                    .min(text.chars().count().saturating_sub(col).max(1)),
+            );
             let _ = writeln!(out, "  {blue}{gutter} |{reset}");
             let _ = writeln!(out, "  {blue}{number} |{reset} {text}");
             let _ = writeln!(
@@ -145,6 +149,31 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// A long source line (a minified or hostile file) is cut to a window around the column, so
+/// one error never prints kilobytes; returns the shown text and the column within it.
+fn snippet_window(text: &str, col: usize) -> (String, usize) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= WIDTH {
+        return (text.to_string(), col);
+    }
+    let start = col
+        .saturating_sub(WIDTH / 2)
+        .min(chars.len().saturating_sub(WIDTH));
+    let end = (start + WIDTH).min(chars.len());
+    let mut shown = String::new();
+    let mut col = col - start;
+    if start > 0 {
+        shown.push('…');
+        col += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, col)
 }
 
 /// All diagnostics of a run, in a stable order (file, line, column).

@@ -385,6 +385,7 @@ impl Incremental {
             rows,
             scope: (!full).then_some(scope),
             fragments: Some(&self.fragments),
+            posting_date: format::today_vietnam(),
         };
 
         // Render everything first: a failing renderer leaves the last good outputs intact.

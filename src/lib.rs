@@ -81,8 +81,144 @@ pub fn check(paths: &Paths, strict: bool) -> (Option<Content>, Diagnostics) {
     (if failed { None } else { content }, diags)
 }
 
+/// Choices of a build beyond its paths.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// The date printed on the notice boards; default: today in Vietnam. Set it for
+    /// reproducible builds (`--posting-date`).
+    pub posting_date: Option<jiff::civil::Date>,
+}
+
+/// What `niemyet boards` builds: some counters' boards, some fields, or all of them.
+#[derive(Clone, Debug, Default)]
+pub struct BoardsOptions {
+    /// Unit ids; empty: every counter.
+    pub units: Vec<String>,
+    /// Field ids; empty: every field.
+    pub fields: Vec<String>,
+    pub build: BuildOptions,
+}
+
+/// Why rendering stopped: a broken theme (exit 1) or a request naming unknown ids (exit 2).
+enum RunError {
+    Render(Vec<render::RenderError>),
+    Usage(String),
+}
+
 /// The whole pipeline. On any error nothing is written and the previous output stays.
 pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnostics) {
+    build_with(paths, strict, &BuildOptions::default())
+}
+
+pub fn build_with(
+    paths: &Paths,
+    strict: bool,
+    options: &BuildOptions,
+) -> (Result<Report, Failure>, Diagnostics) {
+    let (result, diags) = pipeline(
+        paths,
+        strict,
+        |site, theme| {
+            render_site_with(site, theme, &paths.content, options).map_err(RunError::Render)
+        },
+        |files| output::write_site(&paths.output, files),
+    );
+    (result.map(|(report, _)| report), diags)
+}
+
+/// Only the notice boards, merged into the output folder: the rest of a site already built
+/// there stays. Returns the print documents written, for the user to open.
+pub fn build_boards(
+    paths: &Paths,
+    strict: bool,
+    options: &BoardsOptions,
+) -> (Result<(Report, Vec<String>), Failure>, Diagnostics) {
+    let everything = options.units.is_empty() && options.fields.is_empty();
+    pipeline(
+        paths,
+        strict,
+        |site, theme| {
+            let selection = boards_selection(site, options).map_err(RunError::Usage)?;
+            let engine = render::Engine::new(theme, site).map_err(|e| RunError::Render(vec![e]))?;
+            let mut ctx = render::RenderContext::new(site, &engine, theme, &paths.content);
+            if let Some(d) = options.build.posting_date {
+                ctx.posting_date = d;
+            }
+            let mut files =
+                render::boards::render_selected(&ctx, &selection).map_err(RunError::Render)?;
+            // The boards' stylesheet, so a boards-only folder prints on its own.
+            for (name, f) in theme.static_files() {
+                if name == "boards.css" {
+                    files.push(render::OutputFile {
+                        path: format!("static/{name}"),
+                        data: f.bytes.clone(),
+                    });
+                }
+            }
+            Ok(files)
+        },
+        |files| {
+            output::merge_site(&paths.output, files, |rel| {
+                everything && rel.starts_with("boards/")
+            })
+        },
+    )
+}
+
+/// Unit and field ids → indexes; unknown ids are a usage error that lists the known ones.
+fn boards_selection(
+    site: &site::Site,
+    options: &BoardsOptions,
+) -> Result<render::boards::Selection, String> {
+    fn pick<'a>(
+        wanted: &[String],
+        kind: &str,
+        flag: &str,
+        ids: impl Iterator<Item = &'a str> + Clone,
+    ) -> Result<Option<Vec<usize>>, String> {
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for w in wanted {
+            match ids.clone().position(|id| id == w) {
+                Some(i) => out.push(i),
+                None => {
+                    return Err(format!(
+                        "there is no {kind} `{w}` ({flag}); the {kind}s are: {}",
+                        ids.clone()
+                            .map(|i| format!("`{i}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+    Ok(render::boards::Selection {
+        units: pick(
+            &options.units,
+            "counter",
+            "--unit, from units.yaml",
+            site.units.iter().map(|u| u.u.id.as_str()),
+        )?,
+        fields: pick(
+            &options.fields,
+            "field",
+            "--field, from fields.yaml",
+            site.fields.iter().map(|f| f.f.id.as_str()),
+        )?,
+    })
+}
+
+/// Load, validate, render and write, reporting every problem; nothing is written on error.
+fn pipeline(
+    paths: &Paths,
+    strict: bool,
+    render: impl FnOnce(&site::Site, &theme::Theme) -> Result<Vec<render::OutputFile>, RunError>,
+    write: impl FnOnce(&[render::OutputFile]) -> Result<output::WriteStats, output::OutputError>,
+) -> (Result<(Report, Vec<String>), Failure>, Diagnostics) {
     let start = Instant::now();
     if !paths.content.is_dir() {
         return (
@@ -97,6 +233,8 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         return (Err(Failure::Io(e.0)), Diagnostics::default());
     }
     let mut phases = Phases::new();
+    // Before anything can fail: put back an output a killed run left moved aside.
+    output::clean_leftovers(&paths.output);
     let (content, mut diags) = check(paths, strict);
     phases.mark("load + validate");
     let Some(mut content) = content else {
@@ -114,9 +252,10 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
     };
     let site = site::Site::build(&content);
     phases.mark("site model");
-    let files = match render_site(&site, &theme, &paths.content) {
+    let files = match render(&site, &theme) {
         Ok(files) => files,
-        Err(errors) => {
+        Err(RunError::Usage(message)) => return (Err(Failure::Io(message)), diags),
+        Err(RunError::Render(errors)) => {
             for e in errors {
                 diags.push(diagnostics::Diagnostic::error(Path::new(""), e.to_string()));
             }
@@ -124,12 +263,23 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         }
     };
     phases.mark("views + render");
-    let stats = match output::write_site(&paths.output, &files) {
+    let stats = match write(&files) {
         Ok(s) => s,
         Err(e) => return (Err(Failure::Io(e.0)), diags),
     };
     phases.mark("write");
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let print: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            f.path.starts_with("boards/")
+                && f.path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.starts_with("print"))
+        })
+        .map(|f| f.path.clone())
+        .collect();
     let report = Report {
         procedures: site.procedures.len(),
         pages,
@@ -137,7 +287,7 @@ pub fn build(paths: &Paths, strict: bool) -> (Result<Report, Failure>, Diagnosti
         unchanged: stats.unchanged,
         seconds: start.elapsed().as_secs_f64(),
     };
-    (Ok(report), diags)
+    (Ok((report, print)), diags)
 }
 
 /// Phase timings printed to stderr when `NIEMYET_TIMINGS` is set: where a build spends its
@@ -171,7 +321,19 @@ pub fn render_site(
     theme: &theme::Theme,
     content_dir: &Path,
 ) -> Result<Vec<render::OutputFile>, Vec<render::RenderError>> {
+    render_site_with(site, theme, content_dir, &BuildOptions::default())
+}
+
+pub fn render_site_with(
+    site: &site::Site,
+    theme: &theme::Theme,
+    content_dir: &Path,
+    options: &BuildOptions,
+) -> Result<Vec<render::OutputFile>, Vec<render::RenderError>> {
     let engine = render::Engine::new(theme, site).map_err(|e| vec![e])?;
-    let ctx = render::RenderContext::new(site, &engine, theme, content_dir);
+    let mut ctx = render::RenderContext::new(site, &engine, theme, content_dir);
+    if let Some(d) = options.posting_date {
+        ctx.posting_date = d;
+    }
     render::render_all(&ctx)
 }

@@ -130,7 +130,7 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
         .map(|(file, node)| {
             let mut r = Reader::new(&file.path, file.text.clone());
             let fields = list_file(&mut r, &node, "field", keys::FIELD, |r, o| Field {
-                id: r.req_text(o, "id").value,
+                id: id(r, o),
                 name: r.req_text(o, "name").value,
                 description: r.opt_text(o, "description"),
                 pos: o.pos,
@@ -144,7 +144,7 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
         .map(|(file, node)| {
             let mut r = Reader::new(&file.path, file.text.clone());
             let units = list_file(&mut r, &node, "unit", keys::UNIT, |r, o| Unit {
-                id: r.req_text(o, "id").value,
+                id: id(r, o),
                 name: r.req_text(o, "name").value,
                 level: r.req_text(o, "level"),
                 parent: r.text(o, "parent"),
@@ -254,6 +254,12 @@ pub fn read_text(path: &Path, shown: &Path, diags: &mut Diagnostics) -> Option<A
             return None;
         }
     };
+    decode_text(bytes, shown, diags)
+}
+
+/// The bytes of a file as text: UTF-8, a leading BOM dropped; anything else is reported at
+/// the line and column of the first byte that is not UTF-8.
+fn decode_text(bytes: Vec<u8>, shown: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
     match String::from_utf8(bytes) {
         Ok(s) => {
             let s = s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s);
@@ -288,8 +294,31 @@ fn read_yaml(
     let shown = shown(path);
     let text = read_text(path, &shown, diags)?;
     let file = SourceFile { path: shown, text };
+    let node = parse_yaml(&file, diags)?;
+    Some((file, node))
+}
+
+/// Load one procedure file from its bytes, as a build would (for fuzzing and tools).
+pub fn procedure_from_bytes(shown: &Path, bytes: &[u8]) -> (Option<Procedure>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let procedure = decode_text(bytes.to_vec(), shown, &mut diags).and_then(|text| {
+        let file = SourceFile {
+            path: shown.to_path_buf(),
+            text,
+        };
+        let node = parse_yaml(&file, &mut diags)?;
+        let mut r = Reader::new(&file.path, file.text.clone());
+        let p = procedure(&mut r, &node);
+        diags.extend(r.diags);
+        p
+    });
+    (procedure, diags)
+}
+
+/// Parse a file's text, reporting a syntax error at its line with a hint a clerk can act on.
+fn parse_yaml(file: &SourceFile, diags: &mut Diagnostics) -> Option<Node> {
     match yaml::parse(&file.text) {
-        Ok(node) => Some((file, node)),
+        Ok(node) => Some(node),
         Err(mut e) => {
             if e.message.contains("tab") {
                 // The parser notices a tab late; point at the line whose indentation holds it.
@@ -318,6 +347,8 @@ fn read_yaml(
                 .at(pos, &file.text);
             if e.message.contains("tab") {
                 d = d.hint("replace the tab at the start of the line with spaces (2 per level)");
+            } else if e.message.contains("too large") || e.message.contains("too deeply") {
+                d = d.hint("a procedure file holds plain keys and short lists; remove the repeated `*alias` references or the extra brackets");
             } else if e.message.contains("duplicate") {
                 d = d.hint("each key may appear once in a mapping; remove or rename one of them");
             } else {
@@ -390,12 +421,22 @@ fn form_files(
     }
     let real_dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let mut forms = Vec::new();
-    for entry in WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        // A link looping back to a parent folder, or an unreadable file: say so, never skip
+        // it silently (a clerk would wonder where the form went).
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(shown).unwrap_or_else(|| shown(dir));
+                let d = Diagnostic::error(&p, format!("cannot read: {e}"));
+                diags.push(if e.loop_ancestor().is_some() {
+                    d.hint("this link leads to a folder that holds it; copy the files themselves into content/forms/")
+                } else {
+                    d
+                });
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -449,6 +490,50 @@ fn list_file<T>(
         }
     }
     out
+}
+
+/// Longest id: ids become file names (`linh-vuc/<id>.html`) and appear in URLs.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Whether `id` is a plain slug: `a-z`, `0-9` and single inner hyphens, at most
+/// [`MAX_ID_LEN`] long. Such an id is its own file name, so it can never name a path
+/// outside the output folder (`../x`, `a/b`) nor collide with another id once folded.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+}
+
+/// The `id` of a level, field or unit, which must be a safe slug (see [`is_safe_id`]).
+fn id(r: &mut Reader, obj: &Obj) -> String {
+    let id = r.req_text(obj, "id");
+    if !id.value.is_empty() && !is_safe_id(&id.value) {
+        let suggestion: String = crate::text::slugify(&id.value)
+            .chars()
+            .take(MAX_ID_LEN)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string();
+        let d = r.error(
+            id.pos,
+            &obj.child("id"),
+            format!("`{}` cannot be used as an id", id.value),
+        );
+        d.expected = Some(format!(
+            "lowercase letters a–z without accents, digits and single hyphens, at most {MAX_ID_LEN} characters (ids become file names)"
+        ));
+        if !suggestion.is_empty() {
+            d.hint = Some(format!(
+                "write `{suggestion}`, and use the same id where it is referred to"
+            ));
+        }
+    }
+    id.value
 }
 
 pub(crate) fn http_url(r: &mut Reader, obj: &Obj, key: &str) -> Option<String> {
@@ -514,7 +599,7 @@ fn site_config(r: &mut Reader, node: &Node) -> Option<SiteConfig> {
     for (path, n) in r.list(&o, "levels", "a list of levels, each `{id, name}`") {
         if let Some(l) = r.obj(n, &path, keys::LEVEL, &["id", "name"]) {
             levels.push(Level {
-                id: r.req_text(&l, "id").value,
+                id: id(r, &l),
                 name: r.req_text(&l, "name").value,
                 pos: l.pos,
             });
@@ -776,7 +861,7 @@ fn page(path: &Path, shown: &dyn Fn(&Path) -> PathBuf, diags: &mut Diagnostics) 
     let slug_from_name = path
         .file_stem()
         .and_then(|s| s.to_str())
-        .map(crate::text::slugify)
+        .map(|s| crate::site::short_slug(&crate::text::slugify(s), crate::site::MAX_SLUG_LEN))
         .unwrap_or_default();
     let normalized = text.replace("\r\n", "\n");
     let Some(rest) = normalized.strip_prefix("---\n") else {

@@ -30,6 +30,18 @@ struct SiteArgs {
     theme: Option<PathBuf>,
 }
 
+#[derive(Args, Clone)]
+struct PostingArgs {
+    /// The posting date printed on the notice boards, YYYY-MM-DD (default: today in Vietnam);
+    /// set it to rebuild identical boards
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_posting_date)]
+    posting_date: Option<jiff::civil::Date>,
+}
+
+fn parse_posting_date(s: &str) -> Result<jiff::civil::Date, String> {
+    niemyet::format::parse_date(s).map_err(|e| e.to_string())
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the website into the output folder (replaced only when the build succeeds)
@@ -45,6 +57,31 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        posting: PostingArgs,
+    },
+    /// Build only the printable notice boards (list, detail sheets, feedback notice) into
+    /// <output>/boards, keeping the rest of the output folder
+    #[command(
+        after_help = "Examples:\n  niemyet boards --unit phuong-1          then open public/boards/phuong-1/print.html and print (A4)\n  niemyet boards --unit phuong-1 --field chung-thuc   writes public/boards/phuong-1/print-chung-thuc.html\n  niemyet boards                          every counter's boards\n\nWithout --unit or --field the whole boards/ folder is replaced; with them, only the files\nof the chosen counters and fields are written and the other boards stay."
+    )]
+    Boards {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Only this counter (an id from units.yaml); repeat for more
+        #[arg(long = "unit", value_name = "ID")]
+        units: Vec<String>,
+        /// Only this field (an id from fields.yaml), as print-<field>.html; repeat for more
+        #[arg(long = "field", value_name = "ID")]
+        fields: Vec<String>,
+        /// The site folder to write into; boards go to its boards/ folder
+        #[arg(long, default_value = "public", value_name = "DIR")]
+        output: PathBuf,
+        /// Treat warnings as errors
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        posting: PostingArgs,
     },
     /// Validate the content without writing anything
     #[command(
@@ -134,9 +171,13 @@ fn main() -> ExitCode {
             site,
             output,
             strict,
+            posting,
         } => {
             let paths = paths(&site, output);
-            let (result, mut diags) = niemyet::build(&paths, strict);
+            let options = niemyet::BuildOptions {
+                posting_date: posting.posting_date,
+            };
+            let (result, mut diags) = niemyet::build_with(&paths, strict, &options);
             diags.print(color);
             match result {
                 Ok(r) => {
@@ -155,6 +196,45 @@ fn main() -> ExitCode {
                             String::new()
                         }
                     );
+                    ExitCode::SUCCESS
+                }
+                Err(f) => fail(f, &diags, strict),
+            }
+        }
+        Command::Boards {
+            site,
+            units,
+            fields,
+            output,
+            strict,
+            posting,
+        } => {
+            let paths = paths(&site, output);
+            let options = niemyet::BoardsOptions {
+                units,
+                fields,
+                build: niemyet::BuildOptions {
+                    posting_date: posting.posting_date,
+                },
+            };
+            let (result, mut diags) = niemyet::build_boards(&paths, strict, &options);
+            diags.print(color);
+            match result {
+                Ok((r, print)) => {
+                    println!(
+                        "Built the notice boards ({} files) into {} in {:.2} s",
+                        r.files,
+                        paths.output.join("boards").display(),
+                        r.seconds
+                    );
+                    let shown = 12;
+                    println!("To print, open in a browser and press Ctrl+P (A4):");
+                    for p in print.iter().take(shown) {
+                        println!("  {}", paths.output.join(p).display());
+                    }
+                    if print.len() > shown {
+                        println!("  … and {} more", print.len() - shown);
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(f) => fail(f, &diags, strict),

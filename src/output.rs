@@ -121,7 +121,9 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 }
 
 /// Remove staging or old folders left by interrupted runs (only folders with our marker).
-fn clean_leftovers(out: &Path) {
+/// A run killed between the two renames of [`swap_in`] leaves no output but the previous one
+/// moved aside: that one is put back first, so it is never lost.
+pub fn clean_leftovers(out: &Path) {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
         return;
     };
@@ -134,16 +136,72 @@ fn clean_leftovers(out: &Path) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    for e in entries.flatten() {
-        let n = e.file_name().to_string_lossy().into_owned();
-        if n.starts_with(&prefix) && e.path().join(MARKER).is_file() {
-            let _ = fs::remove_dir_all(e.path());
-        }
+    let mut ours: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .filter(|p| p.join(MARKER).is_file())
+        .collect();
+    ours.sort();
+    if !out.exists()
+        && let Some(i) = ours.iter().position(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{prefix}old-")))
+        })
+        && fs::rename(&ours[i], out).is_ok()
+    {
+        ours.remove(i);
+    }
+    for p in ours {
+        let _ = fs::remove_dir_all(p);
     }
 }
 
 /// Write `files` as the new content of `out`. Call [`check_output_dir`] first.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
+    write_staged(out, files, &[])
+}
+
+/// Write `files` into `out`, keeping the other files of the previous output except those
+/// `replaced` claims (`niemyet boards` replaces `boards/` and leaves the website). The new
+/// folder is staged and swapped in as a whole, like [`write_site`]. Call [`check_output_dir`]
+/// first.
+pub fn merge_site(
+    out: &Path,
+    files: &[OutputFile],
+    replaced: impl Fn(&str) -> bool,
+) -> Result<WriteStats, OutputError> {
+    let new: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut keep = Vec::new();
+    if out.join(MARKER).is_file() {
+        for e in walkdir::WalkDir::new(out).min_depth(1) {
+            let e = e.map_err(|e| OutputError(format!("cannot read {}: {e}", out.display())))?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap_or(e.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel != MARKER && !new.contains(rel.as_str()) && !replaced(&rel) {
+                keep.push(rel);
+            }
+        }
+    }
+    write_staged(out, files, &keep)
+}
+
+/// Stage `files` plus `keep` (paths of the previous output, hard-linked or copied over), then
+/// swap the staging folder in.
+fn write_staged(
+    out: &Path,
+    files: &[OutputFile],
+    keep: &[String],
+) -> Result<WriteStats, OutputError> {
     clean_leftovers(out);
     let staging = sibling(out, "staging");
     let io = |what: &str, p: &Path, e: std::io::Error| {
@@ -196,6 +254,19 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Output
                 let _ = fs::remove_dir_all(&staging);
                 return Err(e);
             }
+        }
+    }
+    for rel in keep {
+        let (old, target) = (safe_join(out, rel)?, safe_join(&staging, rel)?);
+        let carried = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| {
+                fs::hard_link(&old, &target).or_else(|_| fs::copy(&old, &target).map(drop))
+            });
+        if let Err(e) = carried {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(io("keep", &old, e));
         }
     }
     swap_in(&staging, out)?;
@@ -267,6 +338,25 @@ pub fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, OutputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_moved_aside_by_a_killed_run_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let old = dir.path().join(".public.niemyet-old-42");
+        let staging = dir.path().join(".public.niemyet-staging-42");
+        for d in [&old, &staging] {
+            fs::create_dir_all(d).unwrap();
+            fs::write(d.join(MARKER), MARKER_TEXT).unwrap();
+        }
+        fs::write(old.join("index.html"), "previous").unwrap();
+        clean_leftovers(&out);
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists() && !staging.exists());
+    }
 
     #[test]
     fn generated_paths_stay_inside() {

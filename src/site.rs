@@ -292,6 +292,22 @@ impl<'c> Site<'c> {
     }
 }
 
+/// Longest slug taken from a title, so a file name stays far below the 255-byte limit of
+/// file systems whatever a title's length.
+pub const MAX_SLUG_LEN: usize = 80;
+
+/// `slug` cut to at most `max` bytes, at a hyphen where possible (slugs are ASCII).
+pub fn short_slug(slug: &str, max: usize) -> String {
+    if slug.len() <= max {
+        return slug.to_string();
+    }
+    let cut = &slug[..max];
+    match cut.rfind('-') {
+        Some(i) if i > max / 2 => cut[..i].to_string(),
+        _ => cut.trim_end_matches('-').to_string(),
+    }
+}
+
 /// Slugs from titles; titles that fold to the same slug (`Ma`/`Mã`) get their code appended
 /// so each page has its own stable file.
 fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
@@ -299,11 +315,12 @@ fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
         .iter()
         .map(|(k, p)| {
             let s = k.slug.clone();
-            if s.is_empty() {
+            let s = if s.is_empty() {
                 slugify(&p.code.value)
             } else {
                 s
-            }
+            };
+            short_slug(&s, MAX_SLUG_LEN)
         })
         .map(|s| {
             if s.is_empty() {
@@ -322,7 +339,7 @@ fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
         .zip(sorted)
         .map(|(s, (_, p))| {
             let mut slug = if count[s.as_str()] > 1 {
-                format!("{s}-{}", slugify(&p.code.value))
+                format!("{s}-{}", short_slug(&slugify(&p.code.value), 40))
             } else {
                 s.clone()
             };

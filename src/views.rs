@@ -210,6 +210,24 @@ fn date_or_empty(d: Option<jiff::civil::Date>) -> String {
 
 /// JSON for a `<script type="application/ld+json">` block: `<`, `>` and `&` are escaped so
 /// no text can close the element.
+/// A relative file path as it goes into `href`: characters that would end the path (`#`, `?`),
+/// start an escape (`%`) or break it (spaces, controls) are percent-encoded; letters such as
+/// `ờ` stay, as browsers encode them the same way over file:// and http.
+pub fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if matches!(c, '%' | '#' | '?') || c.is_whitespace() || c.is_control() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn json_for_script(value: &serde_json::Value) -> String {
     serde_json::to_string(value)
         .unwrap_or_default()
@@ -272,7 +290,7 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
                     .and_then(|f| f.rsplit('/').next())
                     .unwrap_or("")
                     .to_string(),
-                form_url: form.unwrap_or_default(),
+                form_url: form.as_deref().map(url_path).unwrap_or_default(),
                 form_type,
                 form_size,
                 originals: d.originals,

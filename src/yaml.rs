@@ -82,11 +82,15 @@ pub struct SyntaxError {
 /// and memory; generous for any real procedure file.
 fn options() -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_events = 2_000_000;
+    // A procedure is a few hundred nodes and a province's units.yaml a few thousand; these
+    // caps are far above that yet stop an alias bomb after a fraction of a second.
+    budget.max_events = 400_000;
     budget.max_aliases = 1_000;
     budget.max_anchors = 1_000;
     budget.max_depth = 64;
-    budget.max_nodes = 500_000;
+    budget.max_nodes = 100_000;
+    budget.max_recorded_anchor_events = 100_000;
+    budget.max_recorded_anchor_bytes = 4 * 1024 * 1024;
     serde_saphyr::options! {
         budget: Some(budget),
         strict_booleans: true,
@@ -144,6 +148,9 @@ fn humanize(message: &str) -> String {
             "the file is too large or too deeply nested to be a procedure ({m}); \
              aliases that expand into huge structures are refused"
         );
+    }
+    if m.contains("recursion limit") {
+        return "the file is nested too deeply to be a procedure (lists or mappings inside each other hundreds of levels deep)".to_string();
     }
     if m.contains("tabs disallowed") || m.contains("found a tab") {
         return "a tab is used for indentation; YAML indents with spaces only".to_string();

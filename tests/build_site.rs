@@ -205,7 +205,9 @@ fn the_example_site_builds_and_passes_strict_check() {
             .map_or(0, |(_, b)| b.len())
     };
     for (path, bytes) in &files {
-        if !path.ends_with(".html") {
+        // The budget is the website's (phones, slow networks); the notice boards are print
+        // documents opened on the office computer.
+        if !path.ends_with(".html") || path.starts_with("boards/") {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);

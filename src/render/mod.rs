@@ -16,6 +16,7 @@ use crate::theme::Theme;
 use crate::views::{self, I18n, ProcedureRow, ProcedureView};
 
 pub mod assets;
+pub mod boards;
 pub mod changes;
 pub mod data;
 pub mod results;
@@ -173,6 +174,8 @@ pub struct UnitItem {
     pub email: String,
     pub hours: String,
     pub count: usize,
+    /// The counter's notice boards (`boards/<unit>/index.html`).
+    pub boards: String,
 }
 
 impl SiteView {
@@ -247,6 +250,7 @@ pub fn unit_item(site: &Site, u: &crate::site::SiteUnit) -> UnitItem {
         email: u.u.email.clone().unwrap_or_default(),
         hours: u.u.hours.clone().unwrap_or_default(),
         count: u.procedures.len(),
+        boards: format!("{}/index.html", boards::unit_dir(u)),
     }
 }
 
@@ -265,6 +269,9 @@ pub struct RenderContext<'a> {
     pub scope: Option<Scope>,
     /// Per-procedure fragments kept between `serve` rebuilds (see [`RenderContext::fragment`]).
     pub fragments: Option<&'a Fragments>,
+    /// The date printed on the notice boards (today in Vietnam unless set for a reproducible
+    /// build).
+    pub posting_date: jiff::civil::Date,
 }
 
 /// Fragments by procedure file (its path as bytes: cheaper to hash than a `Path`), then kind.
@@ -331,6 +338,7 @@ impl<'a> RenderContext<'a> {
             rows,
             scope: None,
             fragments: None,
+            posting_date: crate::format::today_vietnam(),
         }
     }
 
@@ -446,6 +454,11 @@ pub const RENDERERS: &[Renderer] = &[
     Renderer {
         name: "search",
         render: search::render,
+        paths: None,
+    },
+    Renderer {
+        name: "boards",
+        render: boards::render,
         paths: None,
     },
 ];

@@ -145,7 +145,7 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
             #[derive(Serialize)]
             struct FormRow<'a> {
                 name: &'a str,
-                url: &'a str,
+                url: String,
                 kind: String,
                 size: String,
                 used_by: Vec<(&'a str, &'a str)>,
@@ -156,15 +156,16 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
                 .iter()
                 .map(|f| {
                     let (kind, size) = crate::views::form_label(&f.path, f.size);
+                    let url = crate::views::url_path(&f.path);
                     let used_by = ctx
                         .procedures
                         .iter()
-                        .filter(|p| p.documents.iter().any(|d| d.form_url == f.path))
+                        .filter(|p| p.documents.iter().any(|d| d.form_url == url))
                         .map(|p| (p.title.as_str(), p.url.as_str()))
                         .collect();
                     FormRow {
                         name: f.path.rsplit('/').next().unwrap_or(&f.path),
-                        url: &f.path,
+                        url,
                         kind,
                         size,
                         used_by,

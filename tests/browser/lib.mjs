@@ -45,3 +45,16 @@ export function reporter(name) {
     done() { console.log(`${name}: ${passed} passed, ${failed} failed`); process.exitCode = failed ? 1 : 0; },
   };
 }
+
+// Every HTML file under `dir`, as paths relative to it, sorted.
+export function htmlPages(dir) {
+  const pages = [];
+  (function walk(d) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.html')) pages.push(path.relative(dir, p));
+    }
+  })(dir);
+  return pages.sort();
+}

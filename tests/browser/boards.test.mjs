@@ -1,0 +1,130 @@
+// The notice boards printed to PDF in headless Chromium, as staff print them: every page A4,
+// no blank pages, each sheet starting on its own page, the footer (posting date, procedure
+// code) on every page, nothing wider than the printable area, detail sheets in 14 pt or more.
+import { launch, fileUrl, reporter, SITE } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const r = reporter('boards');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'niemyet-boards-'));
+const browser = await launch();
+const page = await browser.newPage();
+const errors = [];
+page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+page.on('requestfailed', (q) => errors.push(`${q.url()}: ${q.failure()?.errorText}`));
+
+// Pages of a PDF: size and text (pdftotext separates pages with form feeds).
+function readPdf(file) {
+  const info = execFileSync('pdfinfo', ['-f', '1', '-l', '100000', file]).toString();
+  const sizes = [...info.matchAll(/Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)/g)].map((m) => [+m[1], +m[2]]);
+  const text = execFileSync('pdftotext', ['-layout', file, '-']).toString().split('\f').slice(0, sizes.length);
+  return { sizes, text };
+}
+
+async function print(rel) {
+  await page.goto(fileUrl(rel), { waitUntil: 'load' });
+  const file = path.join(tmp, rel.replaceAll('/', '_') + '.pdf');
+  await page.pdf({ path: file, preferCSSPageSize: true });
+  return readPdf(file);
+}
+
+const dir = path.join(SITE, 'boards');
+const index = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+const date = index.match(/<strong>(\d\d\/\d\d\/\d{4})<\/strong>/)[1];
+const footer = `Ngày niêm yết: ${date}`;
+
+// Every page A4 portrait, with the footer, and something on it besides the footer.
+function checkPages(rel, pdf, codeOnEveryPage) {
+  r.ok(pdf.sizes.length > 0, `${rel}: no pages`);
+  pdf.sizes.forEach(([w, h], i) => {
+    r.ok(Math.abs(w - 595) <= 1 && Math.abs(h - 842) <= 1, `${rel} page ${i + 1} is ${w}×${h} pt, not A4`);
+  });
+  pdf.text.forEach((t, i) => {
+    r.ok(t.includes(footer), `${rel} page ${i + 1} lacks the footer "${footer}"`);
+    if (codeOnEveryPage) r.ok(t.includes(`Mã thủ tục: ${codeOnEveryPage}`), `${rel} page ${i + 1} lacks the code ${codeOnEveryPage}`);
+    const body = t.split('\n').filter((l) => l.trim() && !l.includes(footer)).join('');
+    r.ok(body.trim().length > 0, `${rel} page ${i + 1} is blank`);
+  });
+}
+
+// Detail sheets, each printed alone.
+const sheetPages = new Map();
+const sheetCode = new Map();
+for (const f of fs.readdirSync(path.join(dir, 'thu-tuc')).sort()) {
+  const rel = `boards/thu-tuc/${f}`;
+  const html = fs.readFileSync(path.join(SITE, rel), 'utf8');
+  const code = html.match(/Mã thủ tục: <strong>([^<]+)<\/strong>/)[1];
+  const pdf = await print(rel);
+  checkPages(rel, pdf, code);
+  sheetPages.set(f, pdf.sizes.length);
+  sheetCode.set(code, pdf.sizes.length);
+}
+// A short procedure fits one page; the land-use certificate (sổ đỏ: many documents, long
+// steps) flows onto more.
+r.ok(sheetCode.get('1.004845') === 1, `the short sheet 1.004845 has ${sheetCode.get('1.004845')} pages`);
+r.ok(sheetCode.get('1.012753') >= 2, `the land certificate sheet has ${sheetCode.get('1.012753')} pages`);
+r.ok([...sheetPages.values()].every((n) => n <= 4), 'a sheet runs over 4 pages');
+
+const feedback = await print('boards/phan-anh-kien-nghi.html');
+checkPages('feedback notice', feedback);
+r.ok(feedback.sizes.length === 1, `the feedback notice has ${feedback.sizes.length} pages`);
+
+// Each counter's print.html: its list board, the feedback notice, then every sheet, each
+// starting on a new page — so its pages add up exactly.
+const units = [...index.matchAll(/href="\.\.\/boards\/([^/"]+)\/index\.html"/g)].map((m) => m[1]);
+r.ok(units.length === 9, `${units.length} counters on the boards index`);
+for (const u of units) {
+  const unitHtml = fs.readFileSync(path.join(dir, u, 'index.html'), 'utf8');
+  const sheets = [...unitHtml.matchAll(/href="\.\.\/\.\.\/boards\/thu-tuc\/([^"]+)"/g)].map((m) => m[1]);
+  const list = await print(`boards/${u}/danh-muc.html`);
+  checkPages(`${u}/danh-muc.html`, list);
+  const all = await print(`boards/${u}/print.html`);
+  checkPages(`${u}/print.html`, all);
+  const expected = list.sizes.length + 1 + sheets.reduce((n, s) => n + sheetPages.get(s), 0);
+  r.ok(all.sizes.length === expected, `${u}/print.html has ${all.sizes.length} pages, expected ${expected}`);
+}
+
+// Layout in print media at the printable width of A4 (210 mm less 30 mm of margins).
+await page.setViewportSize({ width: 680, height: 1000 });
+await page.emulateMedia({ media: 'print' });
+for (const rel of ['boards/thi-xa-nga-nam/print.html', 'boards/phuong-1/print.html']) {
+  await page.goto(fileUrl(rel), { waitUntil: 'load' });
+  const res = await page.evaluate(() => {
+    const out = { wide: [], small: [], qr: 0, qrBroken: 0, theads: 0, badThead: 0 };
+    out.docWidth = document.documentElement.scrollWidth;
+    for (const sheet of document.querySelectorAll('.sheet')) {
+      const right = sheet.getBoundingClientRect().right + 0.5;
+      if (sheet.scrollWidth > sheet.clientWidth + 1) out.wide.push(`${sheet.id} scrolls`);
+      for (const el of sheet.querySelectorAll('*')) {
+        if (el.getBoundingClientRect().right > right) out.wide.push(`${sheet.id} ${el.tagName}.${el.className}`);
+        if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline') out.wide.push(`${sheet.id} ${el.tagName} overflows`);
+      }
+    }
+    for (const el of document.querySelectorAll('.detail *')) {
+      const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (hasText && px < 14 * 96 / 72 - 0.1) out.small.push(`${el.closest('.sheet').id} ${el.tagName}: ${px}px "${el.textContent.trim().slice(0, 30)}"`);
+    }
+    for (const img of document.querySelectorAll('.qr img')) {
+      out.qr++;
+      if (!img.complete || img.naturalWidth === 0) out.qrBroken++;
+    }
+    for (const th of document.querySelectorAll('thead')) {
+      out.theads++;
+      if (getComputedStyle(th).display !== 'table-header-group') out.badThead++;
+    }
+    return out;
+  });
+  r.ok(res.docWidth <= 680, `${rel}: the page is ${res.docWidth}px wide in print`);
+  r.ok(res.wide.length === 0, `${rel}: wider than the printable area: ${res.wide.slice(0, 5).join('; ')}`);
+  r.ok(res.small.length === 0, `${rel}: text under 14 pt on detail sheets: ${res.small.slice(0, 5).join('; ')}`);
+  r.ok(res.qr > 0 && res.qrBroken === 0, `${rel}: ${res.qrBroken} of ${res.qr} QR codes did not load`);
+  r.ok(res.theads > 0 && res.badThead === 0, `${rel}: table headers that do not repeat`);
+}
+r.ok(errors.length === 0, `console or load errors: ${errors.slice(0, 5).join(' | ')}`);
+
+await browser.close();
+fs.rmSync(tmp, { recursive: true, force: true });
+r.done();
