@@ -74,8 +74,10 @@ pub struct Incremental {
     titles: TitleKeys,
     /// The compiled templates, kept while the theme and the site-wide values stay the same.
     engine: Option<Engine>,
-    /// Renderers' per-procedure fragments (search postings, data records).
+    /// Renderers' per-procedure fragments (search postings, data records, detail sheets).
     fragments: Fragments,
+    /// The posting date of the last build.
+    today: Option<jiff::civil::Date>,
 }
 
 impl Incremental {
@@ -96,6 +98,7 @@ impl Incremental {
             titles: TitleKeys::default(),
             engine: None,
             fragments: Fragments::default(),
+            today: None,
         }
     }
 
@@ -262,6 +265,13 @@ impl Incremental {
             }
         }
         let theme = self.theme.as_ref().expect("loaded above");
+        // Boards print the posting date: a new day (a long `serve` session) renders anew.
+        let today = format::today_vietnam();
+        if self.today != Some(today) {
+            self.fragments.clear();
+            self.pending_full = true;
+            self.today = Some(today);
+        }
         let site = Site::build_cached(content, &mut self.titles);
         let site_view = serde_json::to_string(&SiteView::new(&site)).unwrap_or_default();
         let full = self.pending_full || site_view != self.site_view;
@@ -385,7 +395,7 @@ impl Incremental {
             rows,
             scope: (!full).then_some(scope),
             fragments: Some(&self.fragments),
-            posting_date: format::today_vietnam(),
+            posting_date: today,
         };
 
         // Render everything first: a failing renderer leaves the last good outputs intact.
@@ -415,6 +425,18 @@ impl Incremental {
                 Some(paths) if !full => paths(&ctx).into_iter().collect(),
                 _ => files.iter().map(|f| f.path.clone()).collect(),
             };
+            // A renderer's list of paths must be exactly what it renders in a full build.
+            if cfg!(debug_assertions)
+                && full
+                && let Some(paths) = r.paths
+            {
+                let listed: HashSet<String> = paths(&ctx).into_iter().collect();
+                assert_eq!(
+                    listed, keep,
+                    "{}::paths differs from what it renders",
+                    r.name
+                );
+            }
             outputs.retain(|p, _| {
                 let stays = keep.contains(p);
                 if !stays {

@@ -81,6 +81,60 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     render_selected(ctx, &Selection::default())
 }
 
+/// Whether a partial rebuild (`serve`) must re-render counter `u`'s boards: its list changed,
+/// or a sheet in its print set did.
+fn unit_wanted(ctx: &RenderContext, u: usize) -> bool {
+    match &ctx.scope {
+        None => true,
+        Some(scope) => {
+            scope.units.contains(&u)
+                || ctx.site.units[u]
+                    .procedures
+                    .iter()
+                    .any(|i| scope.procedures.contains(i))
+        }
+    }
+}
+
+/// Every path [`render`] writes, without rendering (for partial rebuilds in `serve`).
+pub fn paths(ctx: &RenderContext) -> Vec<String> {
+    let site = ctx.site;
+    let sel = Selection::default();
+    let base_url = site.content.site.base_url.as_deref().unwrap_or("");
+    let mut out = vec![INDEX.to_string(), FEEDBACK.to_string()];
+    let mut needed = vec![false; site.procedures.len()];
+    for u in &site.units {
+        let groups = posted(ctx, u, &sel);
+        let count: usize = groups.iter().map(|(_, v)| v.len()).sum();
+        let dir = unit_dir(u);
+        if count > PRINT_SPLIT {
+            for (fi, _) in &groups {
+                out.push(format!(
+                    "{dir}/print-{}.html",
+                    id_segment(&site.fields[*fi].f.id)
+                ));
+            }
+        }
+        for file in ["danh-muc.html", "print.html", "index.html"] {
+            out.push(format!("{dir}/{file}"));
+        }
+        for (_, idx) in groups {
+            for i in idx {
+                needed[i] = true;
+            }
+        }
+    }
+    for (i, n) in needed.iter().enumerate() {
+        if *n {
+            out.push(sheet_path(&ctx.procedures[i]));
+            if !base_url.is_empty() {
+                out.push(qr_path(&site.procedures[i].slug));
+            }
+        }
+    }
+    out
+}
+
 /// A row of a list board.
 #[derive(Serialize)]
 struct BoardRow<'a> {
@@ -212,7 +266,7 @@ fn page_style(element_id: &str, left: &str, right: &str) -> String {
 
 struct Fragments {
     /// Detail sheets by procedure index (`None` when not needed for this run).
-    sheets: Vec<Option<String>>,
+    sheets: Vec<Option<std::sync::Arc<SheetResult>>>,
     feedback: String,
     /// The right-hand footer of every printed page: posting date and page number.
     footer_right: String,
@@ -266,6 +320,53 @@ fn page(
     })
 }
 
+/// A rendered detail sheet, or the error (what, message) that stopped it.
+type SheetResult = Result<String, (String, String)>;
+
+/// The detail sheet of procedure `i` (shared by every counter that posts it).
+fn sheet_fragment(
+    ctx: &RenderContext,
+    i: usize,
+    base_url: &str,
+    footer_right: &str,
+    posting_date: &str,
+) -> Result<String, RenderError> {
+    let site = ctx.site;
+    let t = |k: &str| ctx.engine.i18n.t(k).to_string();
+    let p = &ctx.procedures[i];
+    let slug = &site.procedures[i].slug;
+    let id = format!("p-{slug}");
+    let mut c = Context::new();
+    c.insert("p", p);
+    c.insert("id", &id);
+    let forms: Vec<(&str, &str)> = p
+        .documents
+        .iter()
+        .filter(|d| !d.form_url.is_empty())
+        .map(|d| (d.name.as_str(), d.form_name.as_str()))
+        .collect();
+    c.insert("forms", &forms);
+    c.insert(
+        "page_style",
+        &page_style(
+            &id,
+            &format!("{}: {}", t("proc.code"), p.code),
+            &footer_right,
+        ),
+    );
+    c.insert(
+        "qr",
+        &if base_url.is_empty() {
+            String::new()
+        } else {
+            qr_path(slug)
+        },
+    );
+    c.insert("web_url", &format!("{base_url}{}", p.url));
+    c.insert("posting_date", &posting_date);
+    fragment(ctx, "boards/sheet.html", c)
+}
+
 enum Job {
     Index,
     Feedback,
@@ -303,44 +404,35 @@ pub fn render_selected(
         t("boards.posted"),
         t("boards.page")
     );
-    let sheets: Vec<Result<Option<String>, RenderError>> = (0..site.procedures.len())
+    // A partial rebuild (`serve`) needs the sheets of the counters it re-renders: each is kept
+    // between rebuilds while its procedure's view is unchanged.
+    let wanted_units: Vec<bool> = (0..site.units.len())
+        .map(|u| sel.has_unit(u) && unit_wanted(ctx, u))
+        .collect();
+    let mut sheet_needed = vec![false; site.procedures.len()];
+    for (ui, u) in site.units.iter().enumerate() {
+        if wanted_units[ui] {
+            for (_, idx) in posted(ctx, u, sel) {
+                for i in idx {
+                    sheet_needed[i] = true;
+                }
+            }
+        }
+    }
+    for (i, n) in needed.iter().enumerate() {
+        if *n && ctx.wants_procedure(i) {
+            sheet_needed[i] = true;
+        }
+    }
+    let sheets: Vec<Option<std::sync::Arc<SheetResult>>> = (0..site.procedures.len())
         .into_par_iter()
         .map(|i| {
-            if !needed[i] {
-                return Ok(None);
-            }
-            let p = &ctx.procedures[i];
-            let slug = &site.procedures[i].slug;
-            let id = format!("p-{slug}");
-            let mut c = Context::new();
-            c.insert("p", p);
-            c.insert("id", &id);
-            let forms: Vec<(&str, &str)> = p
-                .documents
-                .iter()
-                .filter(|d| !d.form_url.is_empty())
-                .map(|d| (d.name.as_str(), d.form_name.as_str()))
-                .collect();
-            c.insert("forms", &forms);
-            c.insert(
-                "page_style",
-                &page_style(
-                    &id,
-                    &format!("{}: {}", t("proc.code"), p.code),
-                    &footer_right,
-                ),
-            );
-            c.insert(
-                "qr",
-                &if base_url.is_empty() {
-                    String::new()
-                } else {
-                    qr_path(slug)
-                },
-            );
-            c.insert("web_url", &format!("{base_url}{}", p.url));
-            c.insert("posting_date", &posting_date);
-            fragment(ctx, "boards/sheet.html", c).map(Some)
+            sheet_needed[i].then(|| {
+                ctx.fragment("boards.sheet", i, || {
+                    sheet_fragment(ctx, i, base_url, &footer_right, &posting_date)
+                        .map_err(|e| (e.what, e.message))
+                })
+            })
         })
         .collect();
     let mut errors = Vec::new();
@@ -350,13 +442,13 @@ pub fn render_selected(
         footer_right: footer_right.clone(),
     };
     for s in sheets {
-        match s {
-            Ok(s) => frag.sheets.push(s),
-            Err(e) => {
-                errors.push(e);
-                frag.sheets.push(None);
-            }
+        if let Some(Err((what, message))) = s.as_deref() {
+            errors.push(RenderError {
+                what: what.clone(),
+                message: message.clone(),
+            });
         }
+        frag.sheets.push(s);
     }
     {
         let mut c = Context::new();
@@ -375,15 +467,16 @@ pub fn render_selected(
         return Err(errors);
     }
 
+    // A partial rebuild renders only what its scope touches (see `unit_wanted`).
     let mut jobs: Vec<Job> = Vec::new();
-    if sel.all() {
+    if sel.all() && ctx.wants_all_rows() {
         jobs.push(Job::Index);
     }
-    if sel.fields.is_none() {
+    if sel.fields.is_none() && ctx.is_full() {
         jobs.push(Job::Feedback);
     }
     for (i, n) in needed.iter().enumerate() {
-        if *n {
+        if *n && ctx.wants_procedure(i) {
             jobs.push(Job::Sheet(i));
             if !base_url.is_empty() {
                 jobs.push(Job::Qr(i));
@@ -392,7 +485,7 @@ pub fn render_selected(
     }
     jobs.extend(
         (0..site.units.len())
-            .filter(|&u| sel.has_unit(u))
+            .filter(|&u| wanted_units[u])
             .map(Job::Unit),
     );
 
@@ -458,7 +551,10 @@ fn render_job(
         )?]),
         Job::Sheet(i) => {
             let p = &ctx.procedures[i];
-            let sheet = frag.sheets[i].as_deref().unwrap_or("");
+            let sheet = frag.sheets[i]
+                .as_deref()
+                .and_then(|s| s.as_deref().ok())
+                .unwrap_or("");
             Ok(vec![page(
                 ctx,
                 &sheet_path(p),
@@ -519,7 +615,7 @@ fn render_unit(
         .collect();
     let sheets_of = |idx: &[usize]| -> Vec<&str> {
         idx.iter()
-            .filter_map(|&i| frag.sheets[i].as_deref())
+            .filter_map(|&i| frag.sheets[i].as_deref()?.as_deref().ok())
             .collect()
     };
 

@@ -459,7 +459,7 @@ pub const RENDERERS: &[Renderer] = &[
     Renderer {
         name: "boards",
         render: boards::render,
-        paths: None,
+        paths: Some(boards::paths),
     },
 ];
 
