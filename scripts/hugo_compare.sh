@@ -94,5 +94,7 @@ echo "| $N procedures | pages | files | wall | pages/s | peak memory |"
 echo "|---|---:|---:|---:|---:|---:|"
 awk -v p="$hp" -v f="$hf" -v t="$ht" -v m="$hm" 'BEGIN { printf "| Hugo | %d | %d | %.2f s | %.0f | %.0f MB |\n", p, f, t, p / t, m / 1024 }'
 awk -v p="$np" -v f="$nf" -v t="$nt" -v m="$nm" 'BEGIN { printf "| niemyet | %d | %d | %.2f s | %.0f | %.0f MB |\n", p, f, t, p / t, m / 1024 }'
-awk -v hp="$hp" -v ht="$ht" -v np="$np" -v nt="$nt" 'BEGIN { printf "\nthroughput ratio (niemyet pages/s ÷ Hugo pages/s): %.2f×\n", (np / nt) / (hp / ht) }'
+awk -v hp="$hp" -v ht="$ht" -v np="$np" -v nt="$nt" 'BEGIN {
+  printf "\nthroughput ratio (niemyet pages/s ÷ Hugo pages/s): %.2f×\n", (np / nt) / (hp / ht)
+  printf "wall-time ratio for the same procedures (Hugo ÷ niemyet; niemyet also writes boards, search and data): %.2f×\n", ht / nt }'
 rm -rf "$W"

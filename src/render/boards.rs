@@ -351,7 +351,7 @@ fn sheet_fragment(
         &page_style(
             &id,
             &format!("{}: {}", t("proc.code"), p.code),
-            &footer_right,
+            footer_right,
         ),
     );
     c.insert(
