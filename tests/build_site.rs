@@ -142,13 +142,16 @@ fn a_to_z_is_in_vietnamese_alphabetical_order() {
 }
 
 #[test]
-fn the_404_page_links_through_base_url_as_servers_show_it_at_any_depth() {
+fn the_404_page_links_from_the_base_url_path_as_servers_show_it_at_any_depth() {
     let t = SiteTest::fixture("minimal");
-    t.build();
-    t.check_file_contains(
-        "public/404.html",
-        "href=\"https://thu.example.vn/a-z.html\"",
+    let site = t.read("content/site.yaml").replace(
+        "base_url: https://thu.example.vn/",
+        "base_url: https://thu.example.vn/thutuc",
     );
+    t.write("content/site.yaml", &site);
+    t.build();
+    t.check_file_contains("public/404.html", "href=\"/thutuc/a-z.html\"")
+        .check_file_contains("public/404.html", "href=\"/thutuc/static/site.css\"");
 }
 
 #[test]

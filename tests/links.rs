@@ -109,6 +109,13 @@ fn resolve(from: &str, link: &str) -> Result<Option<(String, Option<String>)>, S
     if lower.starts_with("data:") {
         return Ok(None);
     }
+    // The 404 page is shown by web servers at any depth, so it alone links from the path of
+    // base_url (`/` in these fixtures); resolve it from the root.
+    if from == "404.html"
+        && let Some(rest) = link.strip_prefix('/')
+    {
+        return resolve("index.html", rest);
+    }
     if link.starts_with('/') {
         return Err("absolute path: breaks over file:// and in sub-folders".into());
     }

@@ -89,7 +89,7 @@ impl Engine {
     }
 
     /// Like [`Engine::render`] with an explicit `root`: web servers show the 404 page at any
-    /// depth, so it links through the absolute `base_url` when there is one.
+    /// depth, so it links from the path of `base_url` when there is one.
     pub fn render_with_root(
         &self,
         template: &str,

@@ -179,7 +179,15 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
         Job::NotFound => {
             c.insert("title", &t("notfound.title"));
             match &site.content.site.base_url {
-                Some(base) => engine.render_with_root("404.html", paths::NOT_FOUND, base, c),
+                Some(base) => {
+                    // Path-absolute (`/thutuc/…`), not `https://…`: same origin for the CSP, and
+                    // right at any depth the server shows it.
+                    let path = base
+                        .split_once("://")
+                        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+                        .unwrap_or("/");
+                    engine.render_with_root("404.html", paths::NOT_FOUND, path, c)
+                }
                 None => engine.render("404.html", paths::NOT_FOUND, c),
             }
         }
