@@ -396,6 +396,8 @@ impl Incremental {
             scope: (!full).then_some(scope),
             fragments: Some(&self.fragments),
             posting_date: today,
+            sink: None,
+            written: Default::default(),
         };
 
         // Render everything first: a failing renderer leaves the last good outputs intact.

@@ -115,13 +115,37 @@ pub fn build_with(
     strict: bool,
     options: &BuildOptions,
 ) -> (Result<Report, Failure>, Diagnostics) {
+    // Each file is written into the staging folder as soon as it is rendered; the folder is
+    // swapped in once everything rendered (dropped on error: the previous output stays).
+    let staging = std::cell::OnceCell::new();
     let (result, diags) = pipeline(
         paths,
         strict,
         |site, theme| {
-            render_site_with(site, theme, &paths.content, options).map_err(RunError::Render)
+            let engine = render::Engine::new(theme, site).map_err(|e| RunError::Render(vec![e]))?;
+            let sink = output::Staging::begin(&paths.output).map_err(|e| RunError::Usage(e.0))?;
+            let sink = staging.get_or_init(|| sink);
+            let mut ctx = render::RenderContext::new(site, &engine, theme, &paths.content);
+            ctx.sink = Some(sink);
+            if let Some(d) = options.posting_date {
+                ctx.posting_date = d;
+            }
+            let rendered = render::render_all(&ctx);
+            if let Some(e) = sink.failure() {
+                return Err(RunError::Usage(e));
+            }
+            let mut files = rendered.map_err(RunError::Render)?;
+            // Written already: only their paths are reported.
+            files.extend(ctx.take_written().into_iter().map(|path| render::OutputFile {
+                path,
+                data: Vec::new(),
+            }));
+            Ok(files)
         },
-        |files| output::write_site(&paths.output, files),
+        |files| match staging.get() {
+            Some(sink) => sink.finish(),
+            None => output::write_site(&paths.output, files),
+        },
     );
     (result.map(|(report, _)| report), diags)
 }

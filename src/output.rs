@@ -4,7 +4,10 @@
 
 use std::fs;
 use std::io::Write;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -171,7 +174,7 @@ pub fn merge_site(
     files: &[OutputFile],
     replaced: impl Fn(&str) -> bool,
 ) -> Result<WriteStats, OutputError> {
-    let new: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let new: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut keep = Vec::new();
     if out.join(MARKER).is_file() {
         for e in walkdir::WalkDir::new(out).min_depth(1) {
@@ -202,75 +205,136 @@ fn write_staged(
     files: &[OutputFile],
     keep: &[String],
 ) -> Result<WriteStats, OutputError> {
-    clean_leftovers(out);
-    let staging = sibling(out, "staging");
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        OutputError(format!("cannot {what} {}: {e}", p.display()))
-    };
-    fs::create_dir_all(&staging).map_err(|e| io("create", &staging, e))?;
-    // The marker goes first, so even a half-written staging folder is recognisably ours.
-    fs::write(staging.join(MARKER), MARKER_TEXT).map_err(|e| io("write", &staging, e))?;
-
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter_map(|f| {
-            safe_join(&staging, &f.path)
-                .ok()?
-                .parent()
-                .map(Path::to_path_buf)
-        })
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| io("create", d, e))?;
-    }
-    let previous = out.join(MARKER).is_file().then_some(out);
-    let results: Vec<Result<bool, OutputError>> = files
-        .par_iter()
-        .map(|f| {
-            let target = safe_join(&staging, &f.path)?;
-            if let Some(prev) = previous {
-                let old = safe_join(prev, &f.path)?;
-                if same_bytes(&old, &f.data) && fs::hard_link(&old, &target).is_ok() {
-                    return Ok(true);
-                }
-            }
-            let mut file = fs::File::create(&target).map_err(|e| io("create", &target, e))?;
-            file.write_all(&f.data)
-                .map_err(|e| io("write", &target, e))?;
-            Ok(false)
-        })
-        .collect();
-    let mut stats = WriteStats {
-        files: files.len(),
-        unchanged: 0,
-    };
-    for r in results {
-        match r {
-            Ok(true) => stats.unchanged += 1,
-            Ok(false) => {}
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        }
-    }
+    let staging = Staging::begin(out)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
     for rel in keep {
-        let (old, target) = (safe_join(out, rel)?, safe_join(&staging, rel)?);
-        let carried = target
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| {
-                fs::hard_link(&old, &target).or_else(|_| fs::copy(&old, &target).map(drop))
-            });
-        if let Err(e) = carried {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(io("keep", &old, e));
+        staging.keep(rel)?;
+    }
+    staging.finish()
+}
+
+/// A new output being written: a staging folder beside `out` that files are written into as
+/// they are rendered (a build never holds the whole site in memory), swapped in by
+/// [`Staging::finish`]. Dropped without `finish` (an error), it is removed and the previous
+/// output stays. Call [`check_output_dir`] first.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    /// The previous output, when it is ours: files with the same bytes are hard-linked from it.
+    previous: Option<PathBuf>,
+    /// Folders already created, so each file costs one `create`, not a walk up its path.
+    made: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    unchanged: AtomicUsize,
+    /// The first write that failed: the build stops with it (an I/O error, not the content's).
+    failed: Mutex<Option<String>>,
+    done: AtomicBool,
+}
+
+impl Staging {
+    pub fn begin(out: &Path) -> Result<Staging, OutputError> {
+        clean_leftovers(out);
+        let dir = sibling(out, "staging");
+        fs::create_dir_all(&dir).map_err(|e| io_error("create", &dir, e))?;
+        // From here on, dropping `Staging` removes the folder.
+        let staging = Staging {
+            out: out.to_path_buf(),
+            previous: out.join(MARKER).is_file().then(|| out.to_path_buf()),
+            made: Mutex::new(HashSet::from([dir.clone()])),
+            dir,
+            files: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            failed: Mutex::new(None),
+            done: AtomicBool::new(false),
+        };
+        // The marker goes first, so even a half-written staging folder is recognisably ours.
+        fs::write(staging.dir.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_error("write", &staging.dir, e))?;
+        Ok(staging)
+    }
+
+    /// Write one file (from any thread). Unchanged files are hard-linked from the previous
+    /// output, which keeps their mtimes and rsync-based deploys quiet.
+    pub fn write(&self, f: &OutputFile) -> Result<(), OutputError> {
+        let r = self.write_file(f);
+        if let Err(e) = &r {
+            self.failed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert_with(|| e.0.clone());
+        }
+        r
+    }
+
+    /// The first write error, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.failed.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn write_file(&self, f: &OutputFile) -> Result<(), OutputError> {
+        let target = safe_join(&self.dir, &f.path)?;
+        self.make_parent(&target)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if let Some(prev) = &self.previous {
+            let old = safe_join(prev, &f.path)?;
+            if same_bytes(&old, &f.data) && fs::hard_link(&old, &target).is_ok() {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        let mut file = fs::File::create(&target).map_err(|e| io_error("create", &target, e))?;
+        file.write_all(&f.data)
+            .map_err(|e| io_error("write", &target, e))
+    }
+
+    /// Carry file `rel` of the previous output over unchanged.
+    fn keep(&self, rel: &str) -> Result<(), OutputError> {
+        let (old, target) = (safe_join(&self.out, rel)?, safe_join(&self.dir, rel)?);
+        self.make_parent(&target)?;
+        fs::hard_link(&old, &target)
+            .or_else(|_| fs::copy(&old, &target).map(drop))
+            .map_err(|e| io_error("keep", &old, e))
+    }
+
+    fn make_parent(&self, target: &Path) -> Result<(), OutputError> {
+        let Some(parent) = target.parent() else {
+            return Ok(());
+        };
+        let lock = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(parent) {
+            return Ok(());
+        }
+        fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
+        lock().insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    /// Swap the staging folder in as the output.
+    pub fn finish(&self) -> Result<WriteStats, OutputError> {
+        if self.done.swap(true, Ordering::SeqCst) {
+            return Err(OutputError("the output was already put in place".into()));
+        }
+        if let Err(e) = swap_in(&self.dir, &self.out) {
+            let _ = fs::remove_dir_all(&self.dir);
+            return Err(e);
+        }
+        Ok(WriteStats {
+            files: self.files.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !*self.done.get_mut() {
+            let _ = fs::remove_dir_all(&self.dir);
         }
     }
-    swap_in(&staging, out)?;
-    Ok(stats)
+}
+
+fn io_error(what: &str, p: &Path, e: std::io::Error) -> OutputError {
+    OutputError(format!("cannot {what} {}: {e}", p.display()))
 }
 
 fn same_bytes(path: &Path, data: &[u8]) -> bool {

@@ -491,7 +491,7 @@ pub fn render_selected(
 
     let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs
         .par_iter()
-        .map(|job| render_job(ctx, sel, &frag, &posting_date, job))
+        .map(|job| render_job(ctx, sel, &frag, &posting_date, job).and_then(|f| ctx.emit(f)))
         .collect();
     let mut out = Vec::new();
     for r in results {

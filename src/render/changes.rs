@@ -97,7 +97,7 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     if ctx.site.content.site.base_url.is_some() {
         jobs.push(Job::Feed);
     }
-    run_jobs(&jobs, |job| {
+    run_jobs(ctx, &jobs, |job| {
         let mut c = Context::new();
         match job {
             Job::Page => {

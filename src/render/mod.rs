@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
+use crate::output::Staging;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::views::{self, I18n, ProcedureRow, ProcedureView};
@@ -106,13 +107,9 @@ impl Engine {
                 what: format!("in the theme, rendering {path} with {template}"),
                 message: tera_message(&e),
             })?;
-        // Rendering grows the buffer by doubling; a built site is held in memory until it is
-        // written, so give the slack back.
-        let mut data = html.into_bytes();
-        data.shrink_to_fit();
         Ok(OutputFile {
             path: path.to_string(),
-            data,
+            data: html.into_bytes(),
         })
     }
 }
@@ -272,6 +269,11 @@ pub struct RenderContext<'a> {
     /// The date printed on the notice boards (today in Vietnam unless set for a reproducible
     /// build).
     pub posting_date: jiff::civil::Date,
+    /// Where a build writes each file as soon as it is rendered (see [`RenderContext::emit`]);
+    /// `None`: outputs are returned in memory (`serve` compares them with the previous ones).
+    pub sink: Option<&'a Staging>,
+    /// Paths of the files written to `sink`.
+    pub written: Mutex<Vec<String>>,
 }
 
 /// Fragments by procedure file (its path as bytes: cheaper to hash than a `Path`), then kind.
@@ -339,7 +341,39 @@ impl<'a> RenderContext<'a> {
             scope: None,
             fragments: None,
             posting_date: crate::format::today_vietnam(),
+            sink: None,
+            written: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Hand rendered files on: with a sink, write them now and keep only their paths (a build
+    /// never holds the whole site in memory); without, return them.
+    pub fn emit(&self, mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>, RenderError> {
+        let Some(sink) = self.sink else {
+            // Rendering grows buffers by doubling; outputs kept in memory give the slack back.
+            for f in &mut files {
+                f.data.shrink_to_fit();
+            }
+            return Ok(files);
+        };
+        let mut paths = Vec::with_capacity(files.len());
+        for f in files {
+            sink.write(&f).map_err(|e| RenderError {
+                what: format!("writing {}", f.path),
+                message: e.0,
+            })?;
+            paths.push(f.path);
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(paths);
+        Ok(Vec::new())
+    }
+
+    /// The paths of every file written to the sink so far.
+    pub fn take_written(&self) -> Vec<String> {
+        std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// What `compute` gives for procedure `i` (computed from its view alone), or the value an
@@ -468,7 +502,7 @@ pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderErro
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
     for r in RENDERERS {
-        match (r.render)(ctx) {
+        match (r.render)(ctx).and_then(|files| ctx.emit(files).map_err(|e| vec![e])) {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),
         }
@@ -480,17 +514,22 @@ pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderErro
     }
 }
 
-/// Run jobs in parallel, keeping every error.
+/// Run jobs in parallel, each handing its files to [`RenderContext::emit`] as soon as they
+/// are rendered, keeping every error.
 pub fn run_jobs<J: Sync>(
+    ctx: &RenderContext,
     jobs: &[J],
     f: impl Fn(&J) -> Result<OutputFile, RenderError> + Sync + Send,
 ) -> Result<Vec<OutputFile>, Vec<RenderError>> {
-    let results: Vec<Result<OutputFile, RenderError>> = jobs.par_iter().map(f).collect();
-    let mut ok = Vec::with_capacity(results.len());
+    let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs
+        .par_iter()
+        .map(|j| f(j).and_then(|file| ctx.emit(vec![file])))
+        .collect();
+    let mut ok = Vec::new();
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(o) => ok.push(o),
+            Ok(o) => ok.extend(o),
             Err(e) => errors.push(e),
         }
     }

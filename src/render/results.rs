@@ -51,7 +51,7 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
             .map(Job::Field),
     );
     jobs.extend((0..results.periods.len()).map(Job::Report));
-    run_jobs(&jobs, |job| render_job(ctx, *job))
+    run_jobs(ctx, &jobs, |job| render_job(ctx, *job))
 }
 
 /// The counts as printed, plus the rate.

@@ -68,7 +68,7 @@ fn wanted(ctx: &RenderContext, job: Job) -> bool {
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let jobs: Vec<Job> = jobs(ctx).into_iter().filter(|&j| wanted(ctx, j)).collect();
-    run_jobs(&jobs, |job| render_job(ctx, *job))
+    run_jobs(ctx, &jobs, |job| render_job(ctx, *job))
 }
 
 /// Every path a full build writes.
