@@ -256,7 +256,18 @@ impl Staging {
     /// Write one file (from any thread). Unchanged files are hard-linked from the previous
     /// output, which keeps their mtimes and rsync-based deploys quiet.
     pub fn write(&self, f: &OutputFile) -> Result<(), OutputError> {
-        let r = self.write_file(f);
+        self.write_parts(&f.path, &[&f.data])
+    }
+
+    /// The first write error, if any.
+    pub fn failure(&self) -> Option<String> {
+        self.failed.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Write one file made of `parts`, in order, without joining them first (a counter's print
+    /// set is its list and thousands of shared detail sheets).
+    pub fn write_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
+        let r = self.write_file(path, parts);
         if let Err(e) = &r {
             self.failed
                 .lock()
@@ -266,24 +277,23 @@ impl Staging {
         r
     }
 
-    /// The first write error, if any.
-    pub fn failure(&self) -> Option<String> {
-        self.failed.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    fn write_file(&self, f: &OutputFile) -> Result<(), OutputError> {
-        let target = safe_join(&self.dir, &f.path)?;
+    fn write_file(&self, path: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
+        let target = safe_join(&self.dir, path)?;
         self.make_parent(&target)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         if let Some(prev) = &self.previous {
-            let old = safe_join(prev, &f.path)?;
-            if same_bytes(&old, &f.data) && fs::hard_link(&old, &target).is_ok() {
+            let old = safe_join(prev, path)?;
+            if same_bytes(&old, parts) && fs::hard_link(&old, &target).is_ok() {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
         }
-        let mut file = fs::File::create(&target).map_err(|e| io_error("create", &target, e))?;
-        file.write_all(&f.data)
+        let file = fs::File::create(&target).map_err(|e| io_error("create", &target, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        parts
+            .iter()
+            .try_for_each(|p| w.write_all(p))
+            .and_then(|()| w.flush())
             .map_err(|e| io_error("write", &target, e))
     }
 
@@ -337,11 +347,22 @@ fn io_error(what: &str, p: &Path, e: std::io::Error) -> OutputError {
     OutputError(format!("cannot {what} {}: {e}", p.display()))
 }
 
-fn same_bytes(path: &Path, data: &[u8]) -> bool {
+/// Whether the file at `path` holds exactly `parts`, one after the other.
+fn same_bytes(path: &Path, parts: &[&[u8]]) -> bool {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
     match fs::metadata(path) {
-        Ok(m) if m.is_file() && m.len() == data.len() as u64 => {
-            fs::read(path).map(|b| b == data).unwrap_or(false)
-        }
+        Ok(m) if m.is_file() && m.len() == len as u64 => fs::read(path)
+            .map(|b| {
+                let mut rest = &b[..];
+                parts.iter().all(|p| match rest.split_at_checked(p.len()) {
+                    Some((head, tail)) if head == *p => {
+                        rest = tail;
+                        true
+                    }
+                    _ => false,
+                })
+            })
+            .unwrap_or(false),
         _ => false,
     }
 }

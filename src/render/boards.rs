@@ -292,7 +292,7 @@ fn page(
     class: &str,
     head: &str,
     parts: &[&str],
-) -> Result<OutputFile, RenderError> {
+) -> Result<Vec<OutputFile>, RenderError> {
     const MARK: &str = "\u{1}niemyet-board-body\u{1}";
     let mut c = Context::new();
     c.insert("title", title);
@@ -307,17 +307,11 @@ fn page(
             message: "the theme's boards/page.html must output `{{ body | safe }}`".into(),
         });
     };
-    let len = before.len() + after.len() + parts.iter().map(|p| p.len()).sum::<usize>();
-    let mut data = Vec::with_capacity(len);
-    data.extend_from_slice(before.as_bytes());
-    for p in parts {
-        data.extend_from_slice(p.as_bytes());
-    }
-    data.extend_from_slice(after.as_bytes());
-    Ok(OutputFile {
-        path: path.to_string(),
-        data,
-    })
+    let mut all = Vec::with_capacity(parts.len() + 2);
+    all.push(before);
+    all.extend_from_slice(parts);
+    all.push(after);
+    ctx.emit_parts(path, &all)
 }
 
 /// A rendered detail sheet, or the error (what, message) that stopped it.
@@ -541,28 +535,28 @@ fn render_job(
             c.insert("posting_date", posting_date);
             Ok(vec![ctx.engine.render("boards/index.html", INDEX, c)?])
         }
-        Job::Feedback => Ok(vec![page(
+        Job::Feedback => page(
             ctx,
             FEEDBACK,
             &t("feedback.title"),
             "print",
             "",
             &[&frag.feedback],
-        )?]),
+        ),
         Job::Sheet(i) => {
             let p = &ctx.procedures[i];
             let sheet = frag.sheets[i]
                 .as_deref()
                 .and_then(|s| s.as_deref().ok())
                 .unwrap_or("");
-            Ok(vec![page(
+            page(
                 ctx,
                 &sheet_path(p),
                 &format!("{} – {}", p.code, p.title),
                 "print",
                 "",
                 &[sheet],
-            )?])
+            )
         }
         Job::Qr(i) => {
             let p = &ctx.procedures[i];
@@ -634,7 +628,7 @@ fn render_unit(
             let list = list_fragment(&[field_group(ctx, n + 1, *fi, idx)], "list")?;
             let mut body: Vec<&str> = vec![&list];
             body.extend(sheets_of(idx));
-            out.push(page(
+            out.extend(page(
                 ctx,
                 &format!("{dir}/{file}"),
                 &format!("{} – {}", f.f.name, u.u.name),
@@ -654,7 +648,7 @@ fn render_unit(
     }
 
     let list = list_fragment(&groups, "list")?;
-    out.push(page(
+    out.extend(page(
         ctx,
         &format!("{dir}/danh-muc.html"),
         &list_title,
@@ -675,7 +669,7 @@ fn render_unit(
             body.extend(sheets_of(idx));
         }
     }
-    out.push(page(
+    out.extend(page(
         ctx,
         &format!("{dir}/print.html"),
         &format!("{} – {}", t("boards.print_title"), u.u.name),

@@ -371,6 +371,31 @@ impl<'a> RenderContext<'a> {
         Ok(Vec::new())
     }
 
+    /// Hand on the file at `path` made of `parts` in order: with a sink, written without
+    /// joining them first; without, joined into one file.
+    pub fn emit_parts(&self, path: &str, parts: &[&str]) -> Result<Vec<OutputFile>, RenderError> {
+        let Some(sink) = self.sink else {
+            let mut data = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+            for p in parts {
+                data.extend_from_slice(p.as_bytes());
+            }
+            return Ok(vec![OutputFile {
+                path: path.to_string(),
+                data,
+            }]);
+        };
+        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        sink.write_parts(path, &bytes).map_err(|e| RenderError {
+            what: format!("writing {path}"),
+            message: e.0,
+        })?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Ok(Vec::new())
+    }
+
     /// The paths of every file written to the sink so far.
     pub fn take_written(&self) -> Vec<String> {
         std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()))
