@@ -122,11 +122,13 @@ pub fn build_with(
         paths,
         strict,
         |site, theme| {
+            let mut phases = Phases::new();
             let engine = render::Engine::new(theme, site).map_err(|e| RunError::Render(vec![e]))?;
             let sink = output::Staging::begin(&paths.output).map_err(|e| RunError::Usage(e.0))?;
             let sink = staging.get_or_init(|| sink);
             let mut ctx = render::RenderContext::new(site, &engine, theme, &paths.content);
             ctx.sink = Some(sink);
+            phases.mark("  views");
             if let Some(d) = options.posting_date {
                 ctx.posting_date = d;
             }
@@ -136,10 +138,14 @@ pub fn build_with(
             }
             let mut files = rendered.map_err(RunError::Render)?;
             // Written already: only their paths are reported.
-            files.extend(ctx.take_written().into_iter().map(|path| render::OutputFile {
-                path,
-                data: Vec::new(),
-            }));
+            files.extend(
+                ctx.take_written()
+                    .into_iter()
+                    .map(|path| render::OutputFile {
+                        path,
+                        data: Vec::new(),
+                    }),
+            );
             Ok(files)
         },
         |files| match staging.get() {

@@ -2,9 +2,9 @@
 //! only when every file is written, so a failed or interrupted build leaves the previous
 //! output as it was. niemyet only ever replaces or deletes folders that carry its marker.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -261,7 +261,10 @@ impl Staging {
 
     /// The first write error, if any.
     pub fn failure(&self) -> Option<String> {
-        self.failed.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Write one file made of `parts`, in order, without joining them first (a counter's print

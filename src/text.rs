@@ -70,6 +70,14 @@ pub fn nfc(s: &str) -> String {
 /// `khoẻ` → `khỏe`, `uỷ` → `ủy`), so both spellings match. Only for matching: stored text keeps
 /// what staff typed. Output is NFC.
 pub fn unify_tone_placement(s: &str) -> String {
+    // Only `o`/`u` followed by `a`/`e`/`y` carrying one tone mark (one precomposed character in
+    // NFC) can move; NFC text without that pair is its own result (NFD then NFC gives it back).
+    // Most text has no such pair: skip the decomposition (a tenth of a build's CPU).
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
+        && !has_movable_tone(s)
+    {
+        return s.to_string();
+    }
     let is_word_char = |c: char| c.is_ascii_alphabetic() || c == 'đ' || c == 'Đ' || is_mark(c);
     let chars: Vec<char> = s.nfd().collect();
     let mut out = Vec::with_capacity(chars.len());
@@ -89,6 +97,22 @@ pub fn unify_tone_placement(s: &str) -> String {
         }
     }
     out.into_iter().nfc().collect()
+}
+
+/// Whether NFC `s` has `o`/`u` followed by `a`/`e`/`y` with exactly one tone mark.
+fn has_movable_tone(s: &str) -> bool {
+    let mut prev = ' ';
+    s.chars().any(|c| {
+        let pair = matches!(prev, 'o' | 'u' | 'O' | 'U') && !c.is_ascii() && {
+            let mut d = c.nfd();
+            matches!(
+                (d.next(), d.next(), d.next()),
+                (Some('a' | 'e' | 'y' | 'A' | 'E' | 'Y'), Some(t), None) if TONES.contains(&t)
+            )
+        };
+        prev = c;
+        pair
+    })
 }
 
 /// Step 3 of `unify_tone_placement` on one NFD word.

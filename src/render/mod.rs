@@ -526,11 +526,13 @@ pub const RENDERERS: &[Renderer] = &[
 pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
+    let mut phases = crate::Phases::new();
     for r in RENDERERS {
         match (r.render)(ctx).and_then(|files| ctx.emit(files).map_err(|e| vec![e])) {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),
         }
+        phases.mark(&format!("  {}", r.name));
     }
     if errors.is_empty() {
         Ok(outputs)
