@@ -63,6 +63,10 @@ fn collapse_spaces(s: &str) -> String {
 
 /// Composed form, so decomposed and composed input compare equal.
 pub fn nfc(s: &str) -> String {
+    // Most text is NFC already: a quick check is far cheaper than recomposing it.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_string();
+    }
     s.nfc().collect()
 }
 

@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{OutputFile, RenderContext, RenderError};
@@ -40,15 +41,26 @@ pub fn files(index: &SearchIndex) -> Vec<OutputFile> {
     let n = index.docs.len();
     let mut out = Vec::new();
     let mut shards: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
-    for (token, postings) in &index.tokens {
-        shards
-            .entry(shard_key(token))
-            .or_default()
-            .insert(token.clone(), encode_postings(postings, n));
+    // Encoding and serialising are independent per token and per shard: in parallel, then
+    // gathered in token order (the same files as one pass).
+    let encoded: Vec<(String, &String, Value)> = index
+        .tokens
+        .par_iter()
+        .map(|(token, postings)| (shard_key(token), token, encode_postings(postings, n)))
+        .collect();
+    for (key, token, value) in encoded {
+        shards.entry(key).or_default().insert(token.clone(), value);
     }
+    let shard_list: Vec<(String, serde_json::Map<String, Value>)> = shards.into_iter().collect();
+    let rendered: Vec<(String, OutputFile)> = shard_list
+        .into_par_iter()
+        .map(|(key, tokens)| {
+            let file = script_file("s", &format!("s:{key}"), &Value::Object(tokens));
+            (key, file)
+        })
+        .collect();
     let mut shard_files = serde_json::Map::new();
-    for (key, tokens) in shards {
-        let file = script_file("s", &format!("s:{key}"), &Value::Object(tokens));
+    for (key, file) in rendered {
         shard_files.insert(key, Value::String(file_name(&file)));
         out.push(file);
     }
