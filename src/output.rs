@@ -447,6 +447,30 @@ mod tests {
     }
 
     #[test]
+    fn files_written_while_rendering_appear_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let write = |parts: &[&[u8]]| {
+            let staging = Staging::begin(&out).unwrap();
+            staging.write_parts("a/print.html", parts).unwrap();
+            staging
+        };
+        // Dropped without `finish` (a render error): nothing appears, nothing is left behind.
+        drop(write(&[b"list", b"sheet"]));
+        assert!(!out.exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        let stats = write(&[b"list", b"sheet"]).finish().unwrap();
+        assert_eq!(fs::read(out.join("a/print.html")).unwrap(), b"listsheet");
+        assert_eq!((stats.files, stats.unchanged), (1, 0));
+        // The same bytes in other parts: carried over, not rewritten.
+        let stats = write(&[b"lis", b"tsheet"]).finish().unwrap();
+        assert_eq!((stats.files, stats.unchanged), (1, 1));
+        let stats = write(&[b"list", b"sheeT"]).finish().unwrap();
+        assert_eq!((stats.files, stats.unchanged), (1, 0));
+        assert_eq!(fs::read(out.join("a/print.html")).unwrap(), b"listsheeT");
+    }
+
+    #[test]
     fn generated_paths_stay_inside() {
         let root = Path::new("/tmp/out");
         assert!(safe_join(root, "thu-tuc/a.html").is_ok());
