@@ -21,6 +21,8 @@ use crate::incremental::{Incremental, Outcome};
 
 const LIVE_JS: &str = include_str!("serve_live.js");
 const LIVE_TAG: &str = "<script src=\"/__niemyet/live.js\"></script>";
+/// Served while the content has never built (errors from the start).
+const NOT_BUILT: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>niemyet</title></head><body><p>The site has not been built yet: see the errors in the terminal.</p></body></html>";
 /// How long a long-poll request waits for a rebuild before answering "nothing new".
 const POLL_WAIT: Duration = Duration::from_secs(25);
 /// Editors write a file in several steps; events this close together are one change.
@@ -46,35 +48,11 @@ pub struct Options {
 
 /// Run until interrupted. Returns an error message when the server cannot start.
 pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
-    let mut engine = Incremental::new(paths.clone());
-    let first = engine.build_full();
-    let errors = report(&first, options.color);
-    let shared = Arc::new(Shared {
-        engine: Mutex::new(engine),
-        status: Mutex::new(Status { version: 1, errors }),
-        changed: Condvar::new(),
-    });
-
+    // Listen first: a port in use fails at once, before a build.
     let addr = format!("{}:{}", options.bind, options.port);
     let listener = TcpListener::bind(&addr)
         .map_err(|e| format!("cannot listen on {addr}: {e}; choose another port with --port"))?;
     let local: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
-    let host = if local.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        local.ip().to_string()
-    };
-    println!(
-        "Serving {} at http://{host}:{}/ (Ctrl+C to stop); watching for changes",
-        paths.content.display(),
-        local.port()
-    );
-    if !local.ip().is_loopback() {
-        println!(
-            "note: listening on {}: other computers on the network can open this preview",
-            local.ip()
-        );
-    }
 
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -94,6 +72,34 @@ pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
         watcher
             .watch(theme, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch {}: {e}", theme.display()))?;
+    }
+
+    let mut engine = Incremental::new(paths.clone());
+    let first = engine.build_full();
+    let mut served = first.ok;
+    let errors = report(&first, served, options.color);
+    let shared = Arc::new(Shared {
+        engine: Mutex::new(engine),
+        status: Mutex::new(Status { version: 1, errors }),
+        changed: Condvar::new(),
+    });
+
+    let host = if local.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        local.ip().to_string()
+    };
+    // Printed once the watcher runs: a change saved after this line is seen.
+    println!(
+        "Serving {} at http://{host}:{}/ (Ctrl+C to stop); watching for changes",
+        paths.content.display(),
+        local.port()
+    );
+    if !local.ip().is_loopback() {
+        println!(
+            "note: listening on {}: other computers on the network can open this preview",
+            local.ip()
+        );
     }
 
     let http = Arc::clone(&shared);
@@ -122,7 +128,8 @@ pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
                 continue;
             }
         }
-        let errors = report(&outcome, options.color);
+        served |= outcome.ok;
+        let errors = report(&outcome, served, options.color);
         let mut status = shared.status.lock().expect("status lock");
         status.version += 1;
         status.errors = errors;
@@ -132,7 +139,8 @@ pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
 }
 
 /// Print the outcome of a build; returns the error text for the page overlay (empty if ok).
-fn report(outcome: &Outcome, color: bool) -> String {
+/// `served`: a good build exists, so its pages are still served.
+fn report(outcome: &Outcome, served: bool, color: bool) -> String {
     let mut diags = outcome.diagnostics.clone();
     diags.print(color);
     if outcome.ok {
@@ -146,8 +154,13 @@ fn report(outcome: &Outcome, color: bool) -> String {
         String::new()
     } else {
         eprintln!(
-            "error: {} error(s); still serving the last good site",
-            diags.error_count()
+            "error: {} error(s); {}",
+            diags.error_count(),
+            if served {
+                "still serving the last good site"
+            } else {
+                "no page to serve until they are fixed"
+            }
         );
         diags
             .items
@@ -222,7 +235,12 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 Some(d) => ("200 OK", rel, d.to_vec()),
                 None => match engine.get(crate::site::paths::NOT_FOUND) {
                     Some(d) => ("404 Not Found", "404.html".into(), d.to_vec()),
-                    None => ("404 Not Found", "404.txt".into(), b"not found\n".to_vec()),
+                    // No good build yet: a page that shows the errors and reloads when fixed.
+                    None => (
+                        "503 Service Unavailable",
+                        "503.html".into(),
+                        NOT_BUILT.as_bytes().to_vec(),
+                    ),
                 },
             };
             drop(engine);
