@@ -8,7 +8,7 @@
 //! `connect-src 'self'`) and never reaches a built site.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
@@ -22,7 +22,7 @@ use crate::incremental::{Incremental, Outcome};
 const LIVE_JS: &str = include_str!("serve_live.js");
 const LIVE_TAG: &str = "<script src=\"/__niemyet/live.js\"></script>";
 /// Served while the content has never built (errors from the start).
-const NOT_BUILT: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>niemyet</title></head><body><p>The site has not been built yet: see the errors in the terminal.</p></body></html>";
+const NOT_BUILT: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>niemyet</title></head><body data-niemyet-unbuilt><p>The site has not been built yet: see the errors in the terminal.</p></body></html>";
 /// How long a long-poll request waits for a rebuild before answering "nothing new".
 const POLL_WAIT: Duration = Duration::from_secs(25);
 /// Editors write a file in several steps; events this close together are one change.
@@ -49,9 +49,13 @@ pub struct Options {
 /// Run until interrupted. Returns an error message when the server cannot start.
 pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
     // Listen first: a port in use fails at once, before a build.
-    let addr = format!("{}:{}", options.bind, options.port);
-    let listener = TcpListener::bind(&addr)
-        .map_err(|e| format!("cannot listen on {addr}: {e}; choose another port with --port"))?;
+    // A host and a port apart, so IPv6 addresses (`::1`) need no brackets.
+    let listener = TcpListener::bind((options.bind.as_str(), options.port)).map_err(|e| {
+        format!(
+            "cannot listen on {} port {}: {e}; choose another port with --port",
+            options.bind, options.port
+        )
+    })?;
     let local: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
 
     let (tx, rx) = mpsc::channel::<PathBuf>();
@@ -84,16 +88,18 @@ pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
         changed: Condvar::new(),
     });
 
-    let host = if local.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        local.ip().to_string()
-    };
+    // An address a browser can open (`[::1]:1111` for IPv6); "any address" is opened here.
+    let mut shown = local;
+    if local.ip().is_unspecified() {
+        shown.set_ip(match local.ip() {
+            IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            IpAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        });
+    }
     // Printed once the watcher runs: a change saved after this line is seen.
     println!(
-        "Serving {} at http://{host}:{}/ (Ctrl+C to stop); watching for changes",
-        paths.content.display(),
-        local.port()
+        "Serving {} at http://{shown}/ (Ctrl+C to stop); watching for changes",
+        paths.content.display()
     );
     if !local.ip().is_loopback() {
         println!(
