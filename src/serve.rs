@@ -183,15 +183,31 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Skip the headers: nothing in them changes the answer.
+    // Only the Host header matters: a page elsewhere could point a name it controls at
+    // 127.0.0.1 (DNS rebinding) and read the preview; only local names are answered.
     let mut line = String::new();
+    let mut host_ok = true;
     while reader.read_line(&mut line)? > 2 {
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("host")
+        {
+            host_ok = is_local_host(value.trim());
+        }
         line.clear();
     }
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     let mut out = stream;
+    if !host_ok {
+        return respond(
+            &mut out,
+            "421 Misdirected Request",
+            "text/plain",
+            b"preview answers local names only\n",
+            method,
+        );
+    }
     if method != "GET" && method != "HEAD" {
         return respond(
             &mut out,
@@ -259,6 +275,17 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             respond(&mut out, status, kind, &body, method)
         }
     }
+}
+
+/// `localhost`, `127.x.y.z`, `[::1]` or any IP literal (a user who binds another address
+/// reaches it by number), with or without a port.
+fn is_local_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
 }
 
 /// Add the reload script before `</body>` (or at the end).
@@ -332,6 +359,27 @@ fn percent_decode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_local_host_names_are_answered() {
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:1111",
+            "[::1]:8080",
+            "192.168.1.5:1111",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]
