@@ -8,7 +8,7 @@
 //! `connect-src 'self'`) and never reaches a built site.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
@@ -21,6 +21,8 @@ use crate::incremental::{Incremental, Outcome};
 
 const LIVE_JS: &str = include_str!("serve_live.js");
 const LIVE_TAG: &str = "<script src=\"/__niemyet/live.js\"></script>";
+/// Served while the content has never built (errors from the start).
+const NOT_BUILT: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>niemyet</title></head><body data-niemyet-unbuilt><p>The site has not been built yet: see the errors in the terminal.</p></body></html>";
 /// How long a long-poll request waits for a rebuild before answering "nothing new".
 const POLL_WAIT: Duration = Duration::from_secs(25);
 /// Editors write a file in several steps; events this close together are one change.
@@ -46,35 +48,15 @@ pub struct Options {
 
 /// Run until interrupted. Returns an error message when the server cannot start.
 pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
-    let mut engine = Incremental::new(paths.clone());
-    let first = engine.build_full();
-    let errors = report(&first, options.color);
-    let shared = Arc::new(Shared {
-        engine: Mutex::new(engine),
-        status: Mutex::new(Status { version: 1, errors }),
-        changed: Condvar::new(),
-    });
-
-    let addr = format!("{}:{}", options.bind, options.port);
-    let listener = TcpListener::bind(&addr)
-        .map_err(|e| format!("cannot listen on {addr}: {e}; choose another port with --port"))?;
+    // Listen first: a port in use fails at once, before a build.
+    // A host and a port apart, so IPv6 addresses (`::1`) need no brackets.
+    let listener = TcpListener::bind((options.bind.as_str(), options.port)).map_err(|e| {
+        format!(
+            "cannot listen on {} port {}: {e}; choose another port with --port",
+            options.bind, options.port
+        )
+    })?;
     let local: SocketAddr = listener.local_addr().map_err(|e| e.to_string())?;
-    let host = if local.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        local.ip().to_string()
-    };
-    println!(
-        "Serving {} at http://{host}:{}/ (Ctrl+C to stop); watching for changes",
-        paths.content.display(),
-        local.port()
-    );
-    if !local.ip().is_loopback() {
-        println!(
-            "note: listening on {}: other computers on the network can open this preview",
-            local.ip()
-        );
-    }
 
     let (tx, rx) = mpsc::channel::<PathBuf>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -94,6 +76,36 @@ pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
         watcher
             .watch(theme, RecursiveMode::Recursive)
             .map_err(|e| format!("cannot watch {}: {e}", theme.display()))?;
+    }
+
+    let mut engine = Incremental::new(paths.clone());
+    let first = engine.build_full();
+    let mut served = first.ok;
+    let errors = report(&first, served, options.color);
+    let shared = Arc::new(Shared {
+        engine: Mutex::new(engine),
+        status: Mutex::new(Status { version: 1, errors }),
+        changed: Condvar::new(),
+    });
+
+    // An address a browser can open (`[::1]:1111` for IPv6); "any address" is opened here.
+    let mut shown = local;
+    if local.ip().is_unspecified() {
+        shown.set_ip(match local.ip() {
+            IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            IpAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    // Printed once the watcher runs: a change saved after this line is seen.
+    println!(
+        "Serving {} at http://{shown}/ (Ctrl+C to stop); watching for changes",
+        paths.content.display()
+    );
+    if !local.ip().is_loopback() {
+        println!(
+            "note: listening on {}: other computers on the network can open this preview",
+            local.ip()
+        );
     }
 
     let http = Arc::clone(&shared);
@@ -122,7 +134,8 @@ pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
                 continue;
             }
         }
-        let errors = report(&outcome, options.color);
+        served |= outcome.ok;
+        let errors = report(&outcome, served, options.color);
         let mut status = shared.status.lock().expect("status lock");
         status.version += 1;
         status.errors = errors;
@@ -132,7 +145,8 @@ pub fn serve(paths: Paths, options: Options) -> Result<(), String> {
 }
 
 /// Print the outcome of a build; returns the error text for the page overlay (empty if ok).
-fn report(outcome: &Outcome, color: bool) -> String {
+/// `served`: a good build exists, so its pages are still served.
+fn report(outcome: &Outcome, served: bool, color: bool) -> String {
     let mut diags = outcome.diagnostics.clone();
     diags.print(color);
     if outcome.ok {
@@ -146,8 +160,13 @@ fn report(outcome: &Outcome, color: bool) -> String {
         String::new()
     } else {
         eprintln!(
-            "error: {} error(s); still serving the last good site",
-            diags.error_count()
+            "error: {} error(s); {}",
+            diags.error_count(),
+            if served {
+                "still serving the last good site"
+            } else {
+                "no page to serve until they are fixed"
+            }
         );
         diags
             .items
@@ -164,15 +183,31 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // Skip the headers: nothing in them changes the answer.
+    // Only the Host header matters: a page elsewhere could point a name it controls at
+    // 127.0.0.1 (DNS rebinding) and read the preview; only local names are answered.
     let mut line = String::new();
+    let mut host_ok = true;
     while reader.read_line(&mut line)? > 2 {
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("host")
+        {
+            host_ok = is_local_host(value.trim());
+        }
         line.clear();
     }
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("/");
     let mut out = stream;
+    if !host_ok {
+        return respond(
+            &mut out,
+            "421 Misdirected Request",
+            "text/plain",
+            b"preview answers local names only\n",
+            method,
+        );
+    }
     if method != "GET" && method != "HEAD" {
         return respond(
             &mut out,
@@ -222,7 +257,12 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 Some(d) => ("200 OK", rel, d.to_vec()),
                 None => match engine.get(crate::site::paths::NOT_FOUND) {
                     Some(d) => ("404 Not Found", "404.html".into(), d.to_vec()),
-                    None => ("404 Not Found", "404.txt".into(), b"not found\n".to_vec()),
+                    // No good build yet: a page that shows the errors and reloads when fixed.
+                    None => (
+                        "503 Service Unavailable",
+                        "503.html".into(),
+                        NOT_BUILT.as_bytes().to_vec(),
+                    ),
                 },
             };
             drop(engine);
@@ -235,6 +275,17 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             respond(&mut out, status, kind, &body, method)
         }
     }
+}
+
+/// `localhost`, `127.x.y.z`, `[::1]` or any IP literal (a user who binds another address
+/// reaches it by number), with or without a port.
+fn is_local_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
 }
 
 /// Add the reload script before `</body>` (or at the end).
@@ -308,6 +359,27 @@ fn percent_decode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_local_host_names_are_answered() {
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:1111",
+            "[::1]:8080",
+            "192.168.1.5:1111",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

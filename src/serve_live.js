@@ -20,7 +20,9 @@
       s.font = "14px/1.45 ui-monospace, Menlo, Consolas, monospace"; s.whiteSpace = "pre-wrap";
       document.body.appendChild(box);
     }
-    box.textContent = "niemyet: the content has errors; this is the last good version of the page.\n" +
+    var shown = document.body.hasAttribute("data-niemyet-unbuilt")
+      ? "the site has not been built yet." : "this is the last good version of the page.";
+    box.textContent = "niemyet: the content has errors; " + shown + "\n" +
       "Fix the file and save: the page reloads by itself.\n\n" + text;
   }
 
