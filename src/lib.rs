@@ -337,11 +337,27 @@ impl Phases {
         if let Some(last) = self.last {
             let now = Instant::now();
             eprintln!(
-                "timing: {what:<16} {:>8.1} ms",
-                (now - last).as_secs_f64() * 1e3
+                "timing: {what:<16} {:>8.1} ms{}",
+                (now - last).as_secs_f64() * 1e3,
+                memory_note()
             );
             self.last = Some(now);
         }
+    }
+}
+
+/// Resident and peak memory so far (Linux), to see which phase sets the peak.
+fn memory_note() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    match (kb("VmRSS:"), kb("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("   rss {:>4} MB, peak {:>4} MB", rss / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 
