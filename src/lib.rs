@@ -356,7 +356,9 @@ fn memory_note() -> String {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
     };
     match (kb("VmRSS:"), kb("VmHWM:")) {
-        (Some(rss), Some(peak)) => format!("   rss {:>4} MB, peak {:>4} MB", rss / 1024, peak / 1024),
+        (Some(rss), Some(peak)) => {
+            format!("   rss {:>4} MB, peak {:>4} MB", rss / 1024, peak / 1024)
+        }
         _ => String::new(),
     }
 }

@@ -367,6 +367,8 @@ enum Job {
     Sheet(usize),
     Qr(usize),
     Unit(usize),
+    /// The print set of a split counter for one field.
+    Part(usize, usize),
 }
 
 /// The boards of the selected counters and fields. The top index is written only when
@@ -418,32 +420,61 @@ pub fn render_selected(
             sheet_needed[i] = true;
         }
     }
-    let sheets: Vec<Option<std::sync::Arc<SheetResult>>> = (0..site.procedures.len())
-        .into_par_iter()
-        .map(|i| {
-            sheet_needed[i].then(|| {
-                ctx.fragment("boards.sheet", i, || {
-                    sheet_fragment(ctx, i, base_url, &footer_right, &posting_date)
-                        .map_err(|e| (e.what, e.message))
-                })
-            })
+    // Detail sheets are the bulk of the boards' memory. Those a counter's single print set
+    // (`print.html`) holds are rendered first and kept to the end; the others (their own page,
+    // split print sets) are rendered a field at a time and dropped when the field is done.
+    let split_units: Vec<bool> = site
+        .units
+        .iter()
+        .enumerate()
+        .map(|(ui, u)| {
+            let count: usize = posted(ctx, u, sel).iter().map(|(_, v)| v.len()).sum();
+            wanted_units[ui] && (count > PRINT_SPLIT || sel.fields.is_some())
         })
         .collect();
+    let mut kept = vec![false; site.procedures.len()];
+    for (ui, u) in site.units.iter().enumerate() {
+        if wanted_units[ui] && !split_units[ui] {
+            for (_, idx) in posted(ctx, u, sel) {
+                for i in idx {
+                    kept[i] = true;
+                }
+            }
+        }
+    }
+    let render_sheets =
+        |want: &(dyn Fn(usize) -> bool + Sync)| -> Vec<Option<std::sync::Arc<SheetResult>>> {
+            (0..site.procedures.len())
+                .into_par_iter()
+                .map(|i| {
+                    (sheet_needed[i] && want(i)).then(|| {
+                        ctx.fragment("boards.sheet", i, || {
+                            sheet_fragment(ctx, i, base_url, &footer_right, &posting_date)
+                                .map_err(|e| (e.what, e.message))
+                        })
+                    })
+                })
+                .collect()
+        };
+    let sheet_errors = |sheets: &[Option<std::sync::Arc<SheetResult>>]| -> Vec<RenderError> {
+        sheets
+            .iter()
+            .filter_map(|s| match s.as_deref() {
+                Some(Err((what, message))) => Some(RenderError {
+                    what: what.clone(),
+                    message: message.clone(),
+                }),
+                _ => None,
+            })
+            .collect()
+    };
     let mut errors = Vec::new();
     let mut frag = Fragments {
-        sheets: Vec::with_capacity(sheets.len()),
+        sheets: render_sheets(&|i| kept[i]),
         feedback: String::new(),
         footer_right: footer_right.clone(),
     };
-    for s in sheets {
-        if let Some(Err((what, message))) = s.as_deref() {
-            errors.push(RenderError {
-                what: what.clone(),
-                message: message.clone(),
-            });
-        }
-        frag.sheets.push(s);
-    }
+    errors.extend(sheet_errors(&frag.sheets));
     {
         let mut c = Context::new();
         c.insert("id", "feedback");
@@ -457,11 +488,62 @@ pub fn render_selected(
             Err(e) => errors.push(e),
         }
     }
+
+    let run = |frag: &Fragments, jobs: &[Job], errors: &mut Vec<RenderError>| {
+        let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs
+            .par_iter()
+            .map(|job| render_job(ctx, sel, frag, &posting_date, job).and_then(|f| ctx.emit(f)))
+            .collect();
+        let mut out = Vec::new();
+        for r in results {
+            match r {
+                Ok(files) => out.extend(files),
+                Err(e) => errors.push(e),
+            }
+        }
+        out
+    };
+    let mut out = Vec::new();
+    // A partial rebuild renders only what its scope touches (see `unit_wanted`).
+    for fi in 0..site.fields.len() {
+        let in_field = |i: usize| site.procedures[i].field == fi;
+        let batch = render_sheets(&|i| in_field(i) && !kept[i]);
+        let batch_errors = sheet_errors(&batch);
+        // After an error, sheets are still rendered to report every error, but nothing runs.
+        let failed = !errors.is_empty() || !batch_errors.is_empty();
+        errors.extend(batch_errors);
+        if failed {
+            continue;
+        }
+        let field_frag = Fragments {
+            sheets: batch
+                .into_iter()
+                .zip(&frag.sheets)
+                .map(|(b, k)| b.or_else(|| k.clone()))
+                .collect(),
+            feedback: String::new(),
+            footer_right: footer_right.clone(),
+        };
+        let mut jobs: Vec<Job> = Vec::new();
+        for (i, n) in needed.iter().enumerate() {
+            if *n && in_field(i) && ctx.wants_procedure(i) {
+                jobs.push(Job::Sheet(i));
+                if !base_url.is_empty() {
+                    jobs.push(Job::Qr(i));
+                }
+            }
+        }
+        jobs.extend(
+            (0..site.units.len())
+                .filter(|&u| split_units[u])
+                .map(|u| Job::Part(u, fi)),
+        );
+        out.extend(run(&field_frag, &jobs, &mut errors));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
 
-    // A partial rebuild renders only what its scope touches (see `unit_wanted`).
     let mut jobs: Vec<Job> = Vec::new();
     if sel.all() && ctx.wants_all_rows() {
         jobs.push(Job::Index);
@@ -469,31 +551,12 @@ pub fn render_selected(
     if sel.fields.is_none() && ctx.is_full() {
         jobs.push(Job::Feedback);
     }
-    for (i, n) in needed.iter().enumerate() {
-        if *n && ctx.wants_procedure(i) {
-            jobs.push(Job::Sheet(i));
-            if !base_url.is_empty() {
-                jobs.push(Job::Qr(i));
-            }
-        }
-    }
     jobs.extend(
         (0..site.units.len())
             .filter(|&u| wanted_units[u])
             .map(Job::Unit),
     );
-
-    let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs
-        .par_iter()
-        .map(|job| render_job(ctx, sel, &frag, &posting_date, job).and_then(|f| ctx.emit(f)))
-        .collect();
-    let mut out = Vec::new();
-    for r in results {
-        match r {
-            Ok(files) => out.extend(files),
-            Err(e) => errors.push(e),
-        }
-    }
+    out.extend(run(&frag, &jobs, &mut errors));
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -571,7 +634,8 @@ fn render_job(
                 data: svg.into_bytes(),
             }])
         }
-        Job::Unit(ui) => render_unit(ctx, sel, frag, posting_date, ui),
+        Job::Unit(ui) => render_unit(ctx, sel, frag, posting_date, ui, None),
+        Job::Part(ui, fi) => render_unit(ctx, sel, frag, posting_date, ui, Some(fi)),
     }
 }
 
@@ -581,6 +645,7 @@ fn render_unit(
     frag: &Fragments,
     posting_date: &str,
     ui: usize,
+    part: Option<usize>,
 ) -> Result<Vec<OutputFile>, RenderError> {
     let site = ctx.site;
     let u = &site.units[ui];
@@ -625,6 +690,15 @@ fn render_unit(
         for (n, (fi, idx)) in groups_idx.iter().enumerate() {
             let f = &site.fields[*fi];
             let file = format!("print-{}.html", id_segment(&f.f.id));
+            parts.push(PrintPart {
+                file: file.clone(),
+                name: f.f.name.clone(),
+                count: idx.len(),
+            });
+            // `part`: only that field's print set; `None`: everything but the print sets.
+            if part != Some(*fi) {
+                continue;
+            }
             let list = list_fragment(&[field_group(ctx, n + 1, *fi, idx)], "list")?;
             let mut body: Vec<&str> = vec![&list];
             body.extend(sheets_of(idx));
@@ -636,14 +710,9 @@ fn render_unit(
                 "",
                 &body,
             )?);
-            parts.push(PrintPart {
-                file,
-                name: f.f.name.clone(),
-                count: idx.len(),
-            });
         }
     }
-    if sel.fields.is_some() {
+    if part.is_some() || sel.fields.is_some() {
         return Ok(out);
     }
 
