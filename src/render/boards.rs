@@ -505,40 +505,49 @@ pub fn render_selected(
     };
     let mut out = Vec::new();
     // A partial rebuild renders only what its scope touches (see `unit_wanted`).
-    for fi in 0..site.fields.len() {
-        let in_field = |i: usize| site.procedures[i].field == fi;
-        let batch = render_sheets(&|i| in_field(i) && !kept[i]);
-        let batch_errors = sheet_errors(&batch);
-        // After an error, sheets are still rendered to report every error, but nothing runs.
-        let failed = !errors.is_empty() || !batch_errors.is_empty();
-        errors.extend(batch_errors);
-        if failed {
-            continue;
-        }
-        let field_frag = Fragments {
-            sheets: batch
-                .into_iter()
-                .zip(&frag.sheets)
-                .map(|(b, k)| b.or_else(|| k.clone()))
-                .collect(),
-            feedback: String::new(),
-            footer_right: footer_right.clone(),
-        };
-        let mut jobs: Vec<Job> = Vec::new();
-        for (i, n) in needed.iter().enumerate() {
-            if *n && in_field(i) && ctx.wants_procedure(i) {
-                jobs.push(Job::Sheet(i));
-                if !base_url.is_empty() {
-                    jobs.push(Job::Qr(i));
+    // Fields in parallel: with work stealing only a few are in flight at once.
+    let failed_before = !errors.is_empty();
+    let by_field: Vec<(Vec<OutputFile>, Vec<RenderError>)> = (0..site.fields.len())
+        .into_par_iter()
+        .map(|fi| {
+            let in_field = |i: usize| site.procedures[i].field == fi;
+            let batch = render_sheets(&|i| in_field(i) && !kept[i]);
+            let mut errors = sheet_errors(&batch);
+            // After an error, sheets are still rendered to report every error, but nothing
+            // is written.
+            if failed_before || !errors.is_empty() {
+                return (Vec::new(), errors);
+            }
+            let field_frag = Fragments {
+                sheets: batch
+                    .into_iter()
+                    .zip(&frag.sheets)
+                    .map(|(b, k)| b.or_else(|| k.clone()))
+                    .collect(),
+                feedback: String::new(),
+                footer_right: footer_right.clone(),
+            };
+            let mut jobs: Vec<Job> = Vec::new();
+            for (i, n) in needed.iter().enumerate() {
+                if *n && in_field(i) && ctx.wants_procedure(i) {
+                    jobs.push(Job::Sheet(i));
+                    if !base_url.is_empty() {
+                        jobs.push(Job::Qr(i));
+                    }
                 }
             }
-        }
-        jobs.extend(
-            (0..site.units.len())
-                .filter(|&u| split_units[u])
-                .map(|u| Job::Part(u, fi)),
-        );
-        out.extend(run(&field_frag, &jobs, &mut errors));
+            jobs.extend(
+                (0..site.units.len())
+                    .filter(|&u| split_units[u])
+                    .map(|u| Job::Part(u, fi)),
+            );
+            let out = run(&field_frag, &jobs, &mut errors);
+            (out, errors)
+        })
+        .collect();
+    for (files, errs) in by_field {
+        out.extend(files);
+        errors.extend(errs);
     }
     if !errors.is_empty() {
         return Err(errors);
