@@ -29,7 +29,7 @@ use crate::text::fold;
 pub const CHUNK: usize = 64;
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
-    Ok(files(&SearchIndex::build(ctx)))
+    files(ctx, &SearchIndex::build(ctx)).map_err(|e| vec![e])
 }
 
 /// The shard a token's postings live in: the first two characters of its folded form.
@@ -37,7 +37,9 @@ pub fn shard_key(token: &str) -> String {
     fold(token).chars().take(2).collect()
 }
 
-pub fn files(index: &SearchIndex) -> Vec<OutputFile> {
+/// The search files of `index`, each handed to [`RenderContext::emit`] as soon as it is made
+/// (a build does not hold every shard's text at once).
+pub fn files(ctx: &RenderContext, index: &SearchIndex) -> Result<Vec<OutputFile>, RenderError> {
     let n = index.docs.len();
     let mut out = Vec::new();
     let mut shards: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
@@ -52,17 +54,19 @@ pub fn files(index: &SearchIndex) -> Vec<OutputFile> {
         shards.entry(key).or_default().insert(token.clone(), value);
     }
     let shard_list: Vec<(String, serde_json::Map<String, Value>)> = shards.into_iter().collect();
-    let rendered: Vec<(String, OutputFile)> = shard_list
+    let rendered: Vec<Result<(String, String, Vec<OutputFile>), RenderError>> = shard_list
         .into_par_iter()
         .map(|(key, tokens)| {
             let file = script_file("s", &format!("s:{key}"), &Value::Object(tokens));
-            (key, file)
+            let name = file_name(&file);
+            Ok((key, name, ctx.emit(vec![file])?))
         })
         .collect();
     let mut shard_files = serde_json::Map::new();
-    for (key, file) in rendered {
-        shard_files.insert(key, Value::String(file_name(&file)));
-        out.push(file);
+    for r in rendered {
+        let (key, name, files) = r?;
+        shard_files.insert(key, Value::String(name));
+        out.extend(files);
     }
     let mut doc_files = Vec::new();
     for (i, chunk) in index.docs.chunks(CHUNK).enumerate() {
@@ -72,7 +76,7 @@ pub fn files(index: &SearchIndex) -> Vec<OutputFile> {
             .collect();
         let file = script_file("d", &format!("d:{i}"), &Value::Array(rows));
         doc_files.push(Value::String(file_name(&file)));
-        out.push(file);
+        out.extend(ctx.emit(vec![file])?);
     }
     let vocabulary: Vec<&str> = index.vocabulary(false).collect();
     let meta = json!({
@@ -86,7 +90,7 @@ pub fn files(index: &SearchIndex) -> Vec<OutputFile> {
         path: "search/meta.js".into(),
         data: register("meta", &meta).into_bytes(),
     });
-    out
+    Ok(out)
 }
 
 fn register(name: &str, data: &Value) -> String {
