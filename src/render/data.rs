@@ -24,17 +24,29 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
             message: e,
         }]
     };
-    let json = procedures_json(ctx).map_err(|e| err(paths::DATA_JSON, e.to_string()))?;
-    let csv = procedures_csv(ctx).map_err(|e| err(paths::DATA_CSV, e.to_string()))?;
+    // Each file is handed on as soon as it is made (the catalogue's are tens of MB and written
+    // record by record, never joined); the page keeps only their sizes.
+    let mut out: Vec<OutputFile> = Vec::new();
+    let mut sizes: Vec<(&'static str, u64)> = Vec::new();
+    let mut put = |path: &'static str, file: Joined| -> Result<(), Vec<RenderError>> {
+        let parts = file.parts();
+        sizes.push((path, parts.iter().map(|p| p.len() as u64).sum()));
+        out.extend(ctx.emit_parts(path, &parts).map_err(|e| vec![e])?);
+        Ok(())
+    };
+    put(
+        paths::DATA_JSON,
+        procedures_json(ctx).map_err(|e| err(paths::DATA_JSON, e.to_string()))?,
+    )?;
+    put(
+        paths::DATA_CSV,
+        procedures_csv(ctx).map_err(|e| err(paths::DATA_CSV, e.to_string()))?,
+    )?;
     let results = results_csv(ctx).map_err(|e| err(paths::DATA_RESULTS_CSV, e.to_string()))?;
+    put(paths::DATA_RESULTS_CSV, Joined::whole(results))?;
     let schema = serde_json::to_vec_pretty(&crate::schema::procedure_schema())
         .map_err(|e| err(paths::DATA_SCHEMA, e.to_string()))?;
-    let files = [
-        (paths::DATA_JSON, json),
-        (paths::DATA_CSV, csv),
-        (paths::DATA_RESULTS_CSV, results),
-        (paths::DATA_SCHEMA, schema),
-    ];
+    put(paths::DATA_SCHEMA, Joined::whole(schema))?;
 
     #[derive(Serialize)]
     struct FileRow {
@@ -44,15 +56,15 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
         size: String,
     }
     let t = |k: &str| ctx.engine.i18n.t(k).to_string();
-    let rows: Vec<FileRow> = files
+    let rows: Vec<FileRow> = sizes
         .iter()
-        .map(|(path, data)| {
+        .map(|&(path, size)| {
             let key = path.trim_start_matches("data/").replace('.', "_");
             FileRow {
                 url: path,
                 name: path.trim_start_matches("data/").to_string(),
                 description: t(&format!("data.{key}")),
-                size: crate::views::form_label(path, data.len() as u64).1,
+                size: crate::views::form_label(path, size).1,
             }
         })
         .collect();
@@ -64,15 +76,42 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
         .engine
         .render("data.html", paths::DATA, c)
         .map_err(|e| vec![e])?;
-    let mut out: Vec<OutputFile> = files
-        .into_iter()
-        .map(|(path, data)| OutputFile {
-            path: path.to_string(),
-            data,
-        })
-        .collect();
     out.push(page);
     Ok(out)
+}
+
+type Record = std::sync::Arc<Result<Vec<u8>, String>>;
+
+/// A file as a head, records (each checked `Ok`) separated by `sep`, and a tail.
+struct Joined {
+    head: Vec<u8>,
+    sep: &'static [u8],
+    records: Vec<Record>,
+    tail: &'static [u8],
+}
+
+impl Joined {
+    fn whole(data: Vec<u8>) -> Joined {
+        Joined {
+            head: data,
+            sep: b"",
+            records: Vec::new(),
+            tail: b"",
+        }
+    }
+
+    fn parts(&self) -> Vec<&[u8]> {
+        let mut parts = Vec::with_capacity(self.records.len() * 2 + 2);
+        parts.push(self.head.as_slice());
+        for (i, r) in self.records.iter().enumerate() {
+            if i > 0 && !self.sep.is_empty() {
+                parts.push(self.sep);
+            }
+            parts.push(r.as_ref().as_deref().unwrap_or_default());
+        }
+        parts.push(self.tail);
+        parts
+    }
 }
 
 /// The canonical text of a duration (`3 working days`, `Same day`): `parse_duration` reads it
@@ -249,9 +288,9 @@ pub fn procedure_record<'a>(ctx: &'a RenderContext, sp: &'a SiteProcedure) -> Pr
 
 /// `{format, version, title, authority, licence, procedures: [...]}`, the records serialised
 /// in parallel and joined.
-fn procedures_json(ctx: &RenderContext) -> Result<Vec<u8>, String> {
+fn procedures_json(ctx: &RenderContext) -> Result<Joined, String> {
     let c = &ctx.site.content.site;
-    let head = serde_json::to_vec(&json!({
+    let mut head = serde_json::to_vec(&json!({
         "format": "niemyet-procedures",
         "version": FORMAT_VERSION,
         "title": c.title,
@@ -260,7 +299,7 @@ fn procedures_json(ctx: &RenderContext) -> Result<Vec<u8>, String> {
     }))
     .map_err(|e| e.to_string())?;
     // Each record depends on its procedure alone: `serve` keeps those that did not change.
-    let records: Vec<std::sync::Arc<Result<Vec<u8>, String>>> = ctx
+    let records: Vec<Record> = ctx
         .site
         .procedures
         .par_iter()
@@ -271,23 +310,18 @@ fn procedures_json(ctx: &RenderContext) -> Result<Vec<u8>, String> {
             })
         })
         .collect();
-    let records: Vec<&[u8]> = records
-        .iter()
-        .map(|r| r.as_ref().as_deref().map_err(Clone::clone))
-        .collect::<Result<_, String>>()?;
-    let mut out =
-        Vec::with_capacity(head.len() + records.iter().map(|r| r.len() + 1).sum::<usize>() + 16);
-    // The head is an object: reopen it to add the list.
-    out.extend_from_slice(&head[..head.len() - 1]);
-    out.extend_from_slice(b",\"procedures\":[");
-    for (i, r) in records.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(r);
+    if let Some(Err(e)) = records.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
+        return Err(e.clone());
     }
-    out.extend_from_slice(b"]}");
-    Ok(out)
+    // The head is an object: reopen it to add the list.
+    head.pop();
+    head.extend_from_slice(b",\"procedures\":[");
+    Ok(Joined {
+        head,
+        sep: b",",
+        records,
+        tail: b"]}",
+    })
 }
 
 /// The fixed amount of one case in the first channel: the sum of its fees when each has an
@@ -322,13 +356,13 @@ pub const PROCEDURES_CSV_HEADER: [&str; 14] = [
 /// letters of a CSV file as another encoding.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn procedures_csv(ctx: &RenderContext) -> Result<Vec<u8>, csv::Error> {
+fn procedures_csv(ctx: &RenderContext) -> Result<Joined, csv::Error> {
     let site = ctx.site;
     let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(PROCEDURES_CSV_HEADER)?;
-    let mut out = w.into_inner().map_err(|e| e.into_error())?;
+    let head = w.into_inner().map_err(|e| e.into_error())?;
     // Each row depends on its procedure alone: `serve` keeps those that did not change.
-    let rows: Vec<std::sync::Arc<Result<Vec<u8>, String>>> = (0..site.procedures.len())
+    let rows: Vec<Record> = (0..site.procedures.len())
         .into_par_iter()
         .map(|i| {
             ctx.fragment("data.csv", i, || {
@@ -336,13 +370,15 @@ fn procedures_csv(ctx: &RenderContext) -> Result<Vec<u8>, csv::Error> {
             })
         })
         .collect();
-    for r in rows.iter() {
-        match r.as_ref() {
-            Ok(row) => out.extend_from_slice(row),
-            Err(e) => return Err(std::io::Error::other(e.clone()).into()),
-        }
+    if let Some(Err(e)) = rows.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
+        return Err(std::io::Error::other(e.clone()).into());
     }
-    Ok(out)
+    Ok(Joined {
+        head,
+        sep: b"",
+        records: rows,
+        tail: b"",
+    })
 }
 
 /// One procedure's row of `procedures.csv`, as bytes.

@@ -373,18 +373,22 @@ impl<'a> RenderContext<'a> {
 
     /// Hand on the file at `path` made of `parts` in order: with a sink, written without
     /// joining them first; without, joined into one file.
-    pub fn emit_parts(&self, path: &str, parts: &[&str]) -> Result<Vec<OutputFile>, RenderError> {
+    pub fn emit_parts<P: AsRef<[u8]>>(
+        &self,
+        path: &str,
+        parts: &[P],
+    ) -> Result<Vec<OutputFile>, RenderError> {
         let Some(sink) = self.sink else {
-            let mut data = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+            let mut data = Vec::with_capacity(parts.iter().map(|p| p.as_ref().len()).sum());
             for p in parts {
-                data.extend_from_slice(p.as_bytes());
+                data.extend_from_slice(p.as_ref());
             }
             return Ok(vec![OutputFile {
                 path: path.to_string(),
                 data,
             }]);
         };
-        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_ref()).collect();
         sink.write_parts(path, &bytes).map_err(|e| RenderError {
             what: format!("writing {path}"),
             message: e.0,
