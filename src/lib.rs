@@ -64,6 +64,18 @@ pub struct Report {
     pub seconds: f64,
 }
 
+/// The content folder must exist before anything else is tried; the message says how to get one.
+pub fn require_content(paths: &Paths) -> Result<(), String> {
+    if paths.content.is_dir() {
+        Ok(())
+    } else {
+        Err(format!(
+            "there is no content folder at `{}`; run niemyet from a site folder, pass --content DIR, or create a site with `niemyet init DIR`",
+            paths.content.display()
+        ))
+    }
+}
+
 /// Load and validate. Content is returned only when it has no errors (warnings allowed,
 /// unless `strict`).
 pub fn check(paths: &Paths, strict: bool) -> (Option<Content>, Diagnostics) {
@@ -250,14 +262,8 @@ fn pipeline(
     write: impl FnOnce(&[render::OutputFile]) -> Result<output::WriteStats, output::OutputError>,
 ) -> (Result<(Report, Vec<String>), Failure>, Diagnostics) {
     let start = Instant::now();
-    if !paths.content.is_dir() {
-        return (
-            Err(Failure::Io(format!(
-                "there is no content folder at `{}`; run niemyet from a site folder, pass --content DIR, or create a site with `niemyet init DIR`",
-                paths.content.display()
-            ))),
-            Diagnostics::default(),
-        );
+    if let Err(message) = require_content(paths) {
+        return (Err(Failure::Io(message)), Diagnostics::default());
     }
     if let Err(e) = output::check_output_dir(&paths.output, &paths.content, &paths.root) {
         return (Err(Failure::Io(e.0)), Diagnostics::default());

@@ -242,15 +242,8 @@ fn main() -> ExitCode {
         }
         Command::Check { site, strict } => {
             let paths = paths(&site, PathBuf::from("public"));
-            if !paths.content.is_dir() {
-                return fail(
-                    Failure::Io(format!(
-                        "there is no content folder at `{}`",
-                        paths.content.display()
-                    )),
-                    &Default::default(),
-                    strict,
-                );
+            if let Err(message) = niemyet::require_content(&paths) {
+                return fail(Failure::Io(message), &Default::default(), strict);
             }
             let (content, mut diags) = niemyet::check(&paths, strict);
             diags.print(color);
@@ -313,15 +306,8 @@ fn main() -> ExitCode {
         }
         Command::Serve { site, port, bind } => {
             let paths = paths(&site, PathBuf::from("public"));
-            if !paths.content.is_dir() {
-                return fail(
-                    Failure::Io(format!(
-                        "there is no content folder at `{}`",
-                        paths.content.display()
-                    )),
-                    &Default::default(),
-                    false,
-                );
+            if let Err(message) = niemyet::require_content(&paths) {
+                return fail(Failure::Io(message), &Default::default(), false);
             }
             let options = niemyet::serve::Options { bind, port, color };
             match niemyet::serve::serve(paths, options) {

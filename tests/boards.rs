@@ -183,10 +183,11 @@ fn qr_codes_decode_to_the_procedure_pages() {
 #[test]
 fn without_base_url_sheets_have_no_qr_code() {
     let t = SiteTest::fixture("minimal");
-    let site = t
-        .read("content/site.yaml")
-        .replace("base_url: https://thu.example.vn/\n", "");
-    t.write("content/site.yaml", &site);
+    t.edit(
+        "content/site.yaml",
+        "base_url: https://thu.example.vn/\n",
+        "",
+    );
     t.build();
     assert!(!t.path("public/boards/qr").exists());
     t.check_file_doesnt_contain("public/boards/thu-tuc/dang-ky-khai-sinh.html", "<img");

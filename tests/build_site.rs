@@ -144,11 +144,11 @@ fn a_to_z_is_in_vietnamese_alphabetical_order() {
 #[test]
 fn the_404_page_links_from_the_base_url_path_as_servers_show_it_at_any_depth() {
     let t = SiteTest::fixture("minimal");
-    let site = t.read("content/site.yaml").replace(
+    t.edit(
+        "content/site.yaml",
         "base_url: https://thu.example.vn/",
         "base_url: https://thu.example.vn/thutuc",
     );
-    t.write("content/site.yaml", &site);
     t.build();
     t.check_file_contains("public/404.html", "href=\"/thutuc/a-z.html\"")
         .check_file_contains("public/404.html", "href=\"/thutuc/static/site.css\"");
@@ -157,10 +157,11 @@ fn the_404_page_links_from_the_base_url_path_as_servers_show_it_at_any_depth() {
 #[test]
 fn without_base_url_there_is_no_sitemap() {
     let t = SiteTest::fixture("minimal");
-    let site = t
-        .read("content/site.yaml")
-        .replace("base_url: https://thu.example.vn/\n", "");
-    t.write("content/site.yaml", &site);
+    t.edit(
+        "content/site.yaml",
+        "base_url: https://thu.example.vn/\n",
+        "",
+    );
     t.build();
     assert!(!t.path("public/sitemap.xml").exists());
 }
@@ -168,10 +169,7 @@ fn without_base_url_there_is_no_sitemap() {
 #[test]
 fn english_ui_strings_come_from_the_theme() {
     let t = SiteTest::fixture("minimal");
-    let site = t
-        .read("content/site.yaml")
-        .replace("language: vi", "language: en");
-    t.write("content/site.yaml", &site);
+    t.edit("content/site.yaml", "language: vi", "language: en");
     t.build();
     t.check_file_contains(
         "public/thu-tuc/dang-ky-khai-sinh.html",

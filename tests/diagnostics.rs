@@ -309,16 +309,16 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
 #[test]
 fn mistakes_in_units_and_site_files_are_located_too() {
     let t = SiteTest::fixture("minimal");
-    let units = t.read("content/units.yaml").replace(
+    t.edit(
+        "content/units.yaml",
         "  level: commune\n  parent: huyen\n  address: Ấp 2",
         "  level: comune\n  parent: huyen\n  address: Ấp 2",
     );
-    t.write("content/units.yaml", &units);
-    let site = t.read("content/site.yaml").replace(
+    t.edit(
+        "content/site.yaml",
         "  url: https://phananh.thu.example.vn/",
         "  url: javascript:alert(1)",
     );
-    t.write("content/site.yaml", &site);
     t.run(&["check"])
         .assert_code(1)
         .assert_stderr_contains("--> content/units.yaml:14:10")

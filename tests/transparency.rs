@@ -335,10 +335,11 @@ fn feed_is_valid_atom_with_escaped_changes() {
 #[test]
 fn no_feed_without_base_url() {
     let t = SiteTest::fixture("minimal");
-    let site = t
-        .read("content/site.yaml")
-        .replace("base_url: https://thu.example.vn/\n", "");
-    t.write("content/site.yaml", &site);
+    t.edit(
+        "content/site.yaml",
+        "base_url: https://thu.example.vn/\n",
+        "",
+    );
     t.build();
     assert!(!t.path("public/feed.xml").exists());
     t.check_file_doesnt_contain("public/thay-doi.html", "feed.xml");

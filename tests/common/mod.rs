@@ -111,6 +111,13 @@ impl SiteTest {
         self
     }
 
+    /// Replace `from` by `to` in a file of the site; `from` must be there.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &SiteTest {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} lacks {from:?}");
+        self.write(rel, &text.replace(from, to))
+    }
+
     pub fn remove(&self, rel: &str) -> &SiteTest {
         fs::remove_file(self.path(rel)).unwrap();
         self
