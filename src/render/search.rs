@@ -54,7 +54,9 @@ pub fn files(ctx: &RenderContext, index: &SearchIndex) -> Result<Vec<OutputFile>
         shards.entry(key).or_default().insert(token.clone(), value);
     }
     let shard_list: Vec<(String, serde_json::Map<String, Value>)> = shards.into_iter().collect();
-    let rendered: Vec<Result<(String, String, Vec<OutputFile>), RenderError>> = shard_list
+    // (shard key, file name, the file when kept in memory)
+    type Shard = (String, String, Vec<OutputFile>);
+    let rendered: Vec<Result<Shard, RenderError>> = shard_list
         .into_par_iter()
         .map(|(key, tokens)| {
             let file = script_file("s", &format!("s:{key}"), &Value::Object(tokens));
