@@ -21,7 +21,7 @@ fn main() {
     };
     let mut engine = Incremental::new(paths);
     let first = engine.build_full();
-    assert!(first.ok, "the site has errors");
+    assert!(first.ok, "the site has errors: {:?}", first.diagnostics);
     println!(
         "first build: {:.1} ms, {} outputs",
         first.millis,
