@@ -340,6 +340,13 @@ impl<'c> Results<'c> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_row_keys_are_the_unit_the_field_and_the_counts_in_order() {
+        assert_eq!(&crate::load::keys::RESULT_ROW[..2], &["unit", "field"]);
+        assert_eq!(&crate::load::keys::RESULT_ROW[2..], &Counts::NAMES[..]);
+    }
+
     use super::*;
     use crate::format::Lang;
 

@@ -64,7 +64,7 @@ pub const HEAD: f64 = 3.0;
 pub const MAX_TERMS: usize = 8;
 
 /// What a result shows.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct SearchDoc {
     pub url: String,
     pub title: String,
@@ -109,21 +109,26 @@ pub fn is_numeric(token: &str) -> bool {
     token.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// A procedure as a search result shows it.
+fn search_doc(p: &crate::views::ProcedureView) -> SearchDoc {
+    SearchDoc {
+        url: p.url.clone(),
+        title: p.title.clone(),
+        code: p.code.clone(),
+        field: p.field.name.clone(),
+        level: p.level.name.clone(),
+        duration: p.duration_short.clone(),
+        fee: p.fee_short.clone(),
+    }
+}
+
 impl SearchIndex {
     pub fn build(ctx: &RenderContext) -> SearchIndex {
         let procedure_source = |p: &crate::views::ProcedureView| {
             let mut body = vec![p.summary_text.clone(), p.result.clone()];
             body.extend(p.documents.iter().map(|d| d.name.clone()));
             Source {
-                doc: SearchDoc {
-                    url: p.url.clone(),
-                    title: p.title.clone(),
-                    code: p.code.clone(),
-                    field: p.field.name.clone(),
-                    level: p.level.name.clone(),
-                    duration: p.duration_short.clone(),
-                    fee: p.fee_short.clone(),
-                },
+                doc: search_doc(p),
                 code: p.code.clone(),
                 title: p.title.clone(),
                 keywords: p.keywords.clone(),
@@ -139,11 +144,7 @@ impl SearchIndex {
                 doc: SearchDoc {
                     url: p.url.clone(),
                     title: p.page.title.clone(),
-                    code: String::new(),
-                    field: String::new(),
-                    level: String::new(),
-                    duration: String::new(),
-                    fee: String::new(),
+                    ..SearchDoc::default()
                 },
                 code: String::new(),
                 title: p.page.title.clone(),
@@ -163,19 +164,7 @@ impl SearchIndex {
             })
             .collect();
         per_doc.extend(pages.iter().map(|s| Arc::new(doc_postings(s))));
-        let mut docs: Vec<SearchDoc> = ctx
-            .procedures
-            .iter()
-            .map(|p| SearchDoc {
-                url: p.url.clone(),
-                title: p.title.clone(),
-                code: p.code.clone(),
-                field: p.field.name.clone(),
-                level: p.level.name.clone(),
-                duration: p.duration_short.clone(),
-                fee: p.fee_short.clone(),
-            })
-            .collect();
+        let mut docs: Vec<SearchDoc> = ctx.procedures.iter().map(search_doc).collect();
         docs.extend(pages.into_iter().map(|s| s.doc));
         // Merged in document order: the same index as one pass over the documents in order.
         // Hashing while merging, ordering once at the end, is cheaper than a sorted map.

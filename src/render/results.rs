@@ -256,6 +256,21 @@ struct HistoryRow {
 }
 
 /// Charts and table of a history (`(period index, counts)`, oldest first).
+/// A counter's or a field's page: its periods as a table, bars and the on-time line.
+fn history_page(
+    ctx: &RenderContext,
+    mut c: Context,
+    title: &str,
+    (rows, bars, line): (Vec<HistoryRow>, String, String),
+    path: &str,
+) -> Result<OutputFile, RenderError> {
+    c.insert("title", title);
+    c.insert("rows", &rows);
+    c.insert("bars_chart", &bars);
+    c.insert("rate_chart", &line);
+    ctx.engine.render("results_history.html", path, c)
+}
+
 fn history(
     ctx: &RenderContext,
     id: &str,
@@ -348,24 +363,22 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
         Job::Unit(u) => {
             let unit = &site.content.units[u];
             let (rows, bars, line) = history(ctx, "u", &unit.name, &results.unit_history[u]);
-            c.insert("title", &unit.name);
             c.insert("kind", "unit");
             c.insert("page_url", &site.units[u].url);
-            c.insert("rows", &rows);
-            c.insert("bars_chart", &bars);
-            c.insert("rate_chart", &line);
-            engine.render("results_history.html", &unit_url(&unit.id), c)
+            history_page(ctx, c, &unit.name, (rows, bars, line), &unit_url(&unit.id))
         }
         Job::Field(f) => {
             let field = &site.content.fields[f];
             let (rows, bars, line) = history(ctx, "f", &field.name, &results.field_history[f]);
-            c.insert("title", &field.name);
             c.insert("kind", "field");
             c.insert("page_url", &site.fields[f].url);
-            c.insert("rows", &rows);
-            c.insert("bars_chart", &bars);
-            c.insert("rate_chart", &line);
-            engine.render("results_history.html", &field_url(&field.id), c)
+            history_page(
+                ctx,
+                c,
+                &field.name,
+                (rows, bars, line),
+                &field_url(&field.id),
+            )
         }
         Job::Report(pi) => {
             let view = period_view(ctx, &results.periods[pi], "report");
