@@ -63,8 +63,11 @@ pub const WHOLE: f64 = 6.0;
 pub const HEAD: f64 = 3.0;
 pub const MAX_TERMS: usize = 8;
 
+/// Hash maps keyed by our own strings and pointers: no untrusted keys, so a fast hash.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 /// What a result shows.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct SearchDoc {
     pub url: String,
     pub title: String,
@@ -84,20 +87,22 @@ pub struct Posting {
     pub len: u16,
 }
 
+/// A token of the index; documents tokenised together share one allocation per token.
+pub type Token = Arc<str>;
+
 pub struct SearchIndex {
     pub docs: Vec<SearchDoc>,
-    /// Token → postings sorted by document.
-    pub tokens: BTreeMap<String, Vec<Posting>>,
+    /// Token → postings sorted by document, in token order.
+    pub tokens: Vec<(Token, Vec<Posting>)>,
 }
 
 /// A document's text by class, before tokenising.
-struct Source {
-    doc: SearchDoc,
-    code: String,
-    title: String,
-    keywords: Vec<String>,
-    field: String,
-    body: Vec<String>,
+struct Source<'a> {
+    code: &'a str,
+    title: &'a str,
+    keywords: &'a [String],
+    field: &'a str,
+    body: Vec<&'a str>,
 }
 
 fn field_tokens(s: &str) -> Vec<String> {
@@ -122,78 +127,132 @@ fn search_doc(p: &crate::views::ProcedureView) -> SearchDoc {
     }
 }
 
+fn procedure_document(tk: &mut Tokenizer, p: &crate::views::ProcedureView) -> Document {
+    let mut body = vec![p.summary_text.as_str(), p.result.as_str()];
+    body.extend(p.documents.iter().map(|d| d.name.as_str()));
+    Document {
+        shown: search_doc(p),
+        postings: tk.doc_postings(&Source {
+            code: &p.code,
+            title: &p.title,
+            keywords: &p.keywords,
+            field: &p.field.name,
+            body,
+        }),
+    }
+}
+
+/// A document: what its result shows, and its postings.
+#[derive(Debug, PartialEq)]
+pub struct Document {
+    pub shown: SearchDoc,
+    pub postings: DocPostings,
+}
+
+/// Every document of the site (procedures in site order, then free pages). Procedures'
+/// documents are kept by `serve` while their view is unchanged; `previous`, in a partial
+/// rebuild: the documents of the same procedures in the last rebuild, where those outside the
+/// scope are unchanged (cheaper than looking each up).
+pub fn documents(ctx: &RenderContext, previous: Option<&[Arc<Document>]>) -> Vec<Arc<Document>> {
+    let cached = match (previous, &ctx.scope) {
+        (Some(previous), Some(scope)) => {
+            let mut cached: Vec<_> = previous.iter().cloned().map(Some).collect();
+            for &i in &scope.procedures {
+                cached[i] = None;
+            }
+            cached
+        }
+        _ => ctx.cached_fragments::<Document>("search"),
+    };
+    // Tokenising is most of the work and each document is independent: in parallel, each
+    // worker remembering the words it has normalised (text repeats words heavily).
+    let made: Vec<(Arc<Document>, bool)> = cached
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(32)
+        .map_init(Tokenizer::default, |tk, (i, cached)| match cached {
+            Some(d) => (d, false),
+            None => (Arc::new(procedure_document(tk, &ctx.procedures[i])), true),
+        })
+        .collect();
+    let fresh = made.iter().enumerate().filter(|(_, (_, f))| *f);
+    ctx.keep_fragments("search", fresh.map(|(i, (d, _))| (i, d.clone())));
+    let mut docs: Vec<Arc<Document>> = made.into_iter().map(|(d, _)| d).collect();
+    let mut tk = Tokenizer::default();
+    for p in &ctx.site.pages {
+        let text = crate::markdown::to_plain_text(&p.page.body);
+        docs.push(Arc::new(Document {
+            shown: SearchDoc {
+                url: p.url.clone(),
+                title: p.page.title.clone(),
+                ..SearchDoc::default()
+            },
+            postings: tk.doc_postings(&Source {
+                code: "",
+                title: &p.page.title,
+                keywords: &[],
+                field: "",
+                body: vec![&text],
+            }),
+        }));
+    }
+    docs
+}
+
+/// The index's postings of `docs` (document `d` is `docs[d]`), in token order: the same lists
+/// as one pass over the documents in order.
+pub fn merge(docs: &[Arc<Document>]) -> Vec<(Token, Vec<Posting>)> {
+    // Documents tokenised together share each token's allocation: look tokens up by address,
+    // and by text only the first time an address is seen.
+    let mut by_address: FastMap<usize, u32> = FastMap::default();
+    let mut by_text: FastMap<&str, u32> = FastMap::default();
+    let mut lists: Vec<(Token, Vec<Posting>)> = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        for (token, postings) in doc.postings.iter() {
+            let address = token.as_ptr() as usize;
+            let g = match by_address.get(&address) {
+                Some(&g) => g,
+                None => {
+                    let g = *by_text.entry(token).or_insert_with(|| {
+                        lists.push((token.clone(), Vec::new()));
+                        (lists.len() - 1) as u32
+                    });
+                    by_address.insert(address, g);
+                    g
+                }
+            };
+            lists[g as usize].1.extend(postings.iter().map(|p| Posting {
+                doc: d as u32,
+                ..*p
+            }));
+        }
+    }
+    lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    lists
+}
+
 impl SearchIndex {
     pub fn build(ctx: &RenderContext) -> SearchIndex {
-        let procedure_source = |p: &crate::views::ProcedureView| {
-            let mut body = vec![p.summary_text.clone(), p.result.clone()];
-            body.extend(p.documents.iter().map(|d| d.name.clone()));
-            Source {
-                doc: search_doc(p),
-                code: p.code.clone(),
-                title: p.title.clone(),
-                keywords: p.keywords.clone(),
-                field: p.field.name.clone(),
-                body,
-            }
-        };
-        let pages: Vec<Source> = ctx
-            .site
-            .pages
-            .iter()
-            .map(|p| Source {
-                doc: SearchDoc {
-                    url: p.url.clone(),
-                    title: p.page.title.clone(),
-                    ..SearchDoc::default()
-                },
-                code: String::new(),
-                title: p.page.title.clone(),
-                keywords: Vec::new(),
-                field: String::new(),
-                body: vec![crate::markdown::to_plain_text(&p.page.body)],
-            })
-            .collect();
-        // Tokenising is most of the work and each document is independent: in parallel, and
-        // kept by `serve` for procedures whose view did not change.
-        let mut per_doc: Vec<Arc<DocPostings>> = (0..ctx.procedures.len())
-            .into_par_iter()
-            .map(|i| {
-                ctx.fragment("search.postings", i, || {
-                    doc_postings(&procedure_source(&ctx.procedures[i]))
-                })
-            })
-            .collect();
-        per_doc.extend(pages.iter().map(|s| Arc::new(doc_postings(s))));
-        let mut docs: Vec<SearchDoc> = ctx.procedures.iter().map(search_doc).collect();
-        docs.extend(pages.into_iter().map(|s| s.doc));
-        // Merged in document order: the same index as one pass over the documents in order.
-        // Hashing while merging, ordering once at the end, is cheaper than a sorted map.
-        let mut merged: HashMap<&str, Vec<Posting>> = HashMap::new();
-        for (d, list) in per_doc.iter().enumerate() {
-            for (t, postings) in list.iter() {
-                merged
-                    .entry(t.as_str())
-                    .or_default()
-                    .extend(postings.iter().map(|p| Posting {
-                        doc: d as u32,
-                        ..*p
-                    }));
-            }
+        let docs = documents(ctx, None);
+        SearchIndex {
+            tokens: merge(&docs),
+            docs: docs.iter().map(|d| d.shown.clone()).collect(),
         }
-        let mut sorted: Vec<(&str, Vec<Posting>)> = merged.into_iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let tokens: BTreeMap<String, Vec<Posting>> = sorted
-            .into_iter()
-            .map(|(t, p)| (t.to_string(), p))
-            .collect();
-        SearchIndex { docs, tokens }
+    }
+
+    /// The postings of `token`, if it is in the index.
+    pub fn postings(&self, token: &str) -> Option<&[Posting]> {
+        self.tokens
+            .binary_search_by(|(t, _)| (**t).cmp(token))
+            .ok()
+            .map(|i| &self.tokens[i].1[..])
     }
 
     /// The alphabetic tokens (the vocabulary the page script matches words in), or the numeric.
     pub fn vocabulary(&self, numeric: bool) -> impl Iterator<Item = &str> {
         self.tokens
-            .keys()
-            .map(String::as_str)
+            .iter()
+            .map(|(t, _)| &**t)
             .filter(move |t| is_numeric(t) == numeric)
     }
 
@@ -217,7 +276,7 @@ impl SearchIndex {
             .iter()
             .map(|cs| {
                 cs.iter()
-                    .map(|&(t, q)| (self.tokens[t].as_slice(), q))
+                    .map(|&(t, q)| (self.postings(t).unwrap_or_default(), q))
                     .collect::<Vec<_>>()
             })
             .collect::<Vec<_>>();
@@ -232,63 +291,164 @@ pub struct Hit {
     pub score: f64,
 }
 
-/// The postings of one document, by token in token order (`doc` is set when merged).
-type DocPostings = Vec<(String, Vec<Posting>)>;
+/// The postings of one document, grouped by token (`doc` is set when merged).
+#[derive(Debug, Default, PartialEq)]
+pub struct DocPostings {
+    /// Each token with the end of its postings in `postings`, in order of first occurrence.
+    tokens: Vec<(Token, u32)>,
+    postings: Vec<Posting>,
+}
 
-fn doc_postings(s: &Source) -> DocPostings {
-    // Occurrences of each token in each class of this document.
-    let mut found: BTreeMap<String, [Vec<Posting>; 5]> = BTreeMap::new();
-    let mut add = |t: String, class: u8, pos: usize, off: usize, len: usize| {
-        let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
-        let list = &mut found.entry(t).or_default()[class as usize];
-        // title and keywords keep every position (for phrases), the rest the first
-        if list.is_empty() || class == TITLE || class == KEYWORD {
-            list.push(Posting {
-                doc: 0,
-                class,
-                pos: clamp(pos),
-                off: clamp(off),
-                len: clamp(len),
-            });
-        }
-    };
-    for t in field_tokens(&s.code) {
-        add(t, CODE, 0, 0, 0);
+impl DocPostings {
+    /// Each token with its postings.
+    pub fn iter(&self) -> impl Iterator<Item = (&Token, &[Posting])> {
+        let starts = std::iter::once(0).chain(self.tokens.iter().map(|t| t.1));
+        self.tokens
+            .iter()
+            .zip(starts)
+            .map(|((t, end), start)| (t, &self.postings[start as usize..*end as usize]))
     }
-    let title = field_tokens(&s.title);
-    for (i, t) in title.iter().enumerate() {
-        add(t.clone(), TITLE, i, i, title.len());
-    }
-    let mut pos = 0;
-    for k in &s.keywords {
-        let kw = field_tokens(k);
-        for (i, t) in kw.iter().enumerate() {
-            add(t.clone(), KEYWORD, pos + i, i, kw.len());
-        }
-        pos += kw.len() + 1;
-    }
-    for t in field_tokens(&s.field) {
-        add(t, FIELD, 0, 0, 0);
-    }
-    for b in &s.body {
-        for t in field_tokens(b) {
-            add(t, BODY, 0, 0, 0);
-        }
-    }
-    found
-        .into_iter()
-        .map(|(t, classes)| {
-            // Code, title and keywords are all kept (phrase bonuses look at each);
-            // field and body only as the best class the token has.
-            let [code, title, keyword, field, body] = classes;
-            let list = if code.is_empty() && title.is_empty() && keyword.is_empty() {
-                field.into_iter().chain(body).take(1).collect()
-            } else {
-                code.into_iter().chain(title).chain(keyword).collect()
+}
+
+/// Search tokens of many texts (`search_tokens(normalize_for_search(text))`), remembering what
+/// each whitespace-separated piece gave: normalising is piece by piece (no step looks across a
+/// space: composition, casing, tone placement and tokens all stop there), and documents repeat
+/// their words heavily, so most pieces are normalised once per worker, not once per use.
+#[derive(Default)]
+pub struct Tokenizer {
+    /// Piece → its tokens, a range of `piece_tokens`.
+    pieces: FastMap<Box<str>, (u32, u32)>,
+    piece_tokens: Vec<u32>,
+    ids: FastMap<Token, u32>,
+    /// By token id: the token, and the last document it was seen in (for grouping).
+    slots: Vec<(Token, u32, u32)>,
+    stamp: u32,
+}
+
+impl Tokenizer {
+    /// Appends the token ids of `text` to `out`.
+    fn tokens(&mut self, text: &str, out: &mut Vec<u32>) {
+        for piece in text.split(crate::text::is_space) {
+            if piece.is_empty() {
+                continue;
+            }
+            let (start, end) = match self.pieces.get(piece) {
+                Some(&r) => r,
+                None => {
+                    let start = self.piece_tokens.len() as u32;
+                    for t in field_tokens(piece) {
+                        let id = match self.ids.get(t.as_str()) {
+                            Some(&id) => id,
+                            None => {
+                                let id = self.slots.len() as u32;
+                                let token: Token = t.into();
+                                self.slots.push((token.clone(), u32::MAX, 0));
+                                self.ids.insert(token, id);
+                                id
+                            }
+                        };
+                        self.piece_tokens.push(id);
+                    }
+                    let r = (start, self.piece_tokens.len() as u32);
+                    self.pieces.insert(piece.into(), r);
+                    r
+                }
             };
-            (t, list)
-        })
-        .collect()
+            out.extend_from_slice(&self.piece_tokens[start as usize..end as usize]);
+        }
+    }
+
+    fn doc_postings(&mut self, s: &Source) -> DocPostings {
+        let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
+        let posting = |class, pos: usize, off: usize, len: usize| Posting {
+            doc: 0,
+            class,
+            pos: clamp(pos),
+            off: clamp(off),
+            len: clamp(len),
+        };
+        // Every occurrence, in class order (code, title, keywords, field, body).
+        let mut found: Vec<(u32, Posting)> = Vec::new();
+        let mut ids = Vec::new();
+        self.tokens(s.code, &mut ids);
+        found.extend(ids.drain(..).map(|t| (t, posting(CODE, 0, 0, 0))));
+        self.tokens(s.title, &mut ids);
+        let n = ids.len();
+        found.extend(
+            ids.drain(..)
+                .enumerate()
+                .map(|(i, t)| (t, posting(TITLE, i, i, n))),
+        );
+        let mut pos = 0;
+        for k in s.keywords {
+            self.tokens(k, &mut ids);
+            let n = ids.len();
+            found.extend(
+                ids.drain(..)
+                    .enumerate()
+                    .map(|(i, t)| (t, posting(KEYWORD, pos + i, i, n))),
+            );
+            pos += n + 1;
+        }
+        self.tokens(s.field, &mut ids);
+        found.extend(ids.drain(..).map(|t| (t, posting(FIELD, 0, 0, 0))));
+        for b in &s.body {
+            self.tokens(b, &mut ids);
+            found.extend(ids.drain(..).map(|t| (t, posting(BODY, 0, 0, 0))));
+        }
+        // Group by token (in order of first occurrence), keeping each token's occurrences in
+        // class order: a counting sort on the group.
+        self.stamp = self.stamp.wrapping_add(1);
+        let mut groups: Vec<u32> = Vec::new();
+        let mut counts: Vec<u32> = Vec::new();
+        for (t, _) in found.iter_mut() {
+            let slot = &mut self.slots[*t as usize];
+            if slot.1 != self.stamp {
+                slot.1 = self.stamp;
+                slot.2 = groups.len() as u32;
+                groups.push(*t);
+                counts.push(0);
+            }
+            counts[slot.2 as usize] += 1;
+            *t = slot.2;
+        }
+        let mut next: Vec<u32> = Vec::with_capacity(counts.len());
+        let mut at = 0;
+        for c in &counts {
+            next.push(at);
+            at += c;
+        }
+        let mut sorted = vec![posting(0, 0, 0, 0); found.len()];
+        for (g, p) in &found {
+            sorted[next[*g as usize] as usize] = *p;
+            next[*g as usize] += 1;
+        }
+        let mut out = DocPostings {
+            tokens: Vec::with_capacity(groups.len()),
+            postings: Vec::with_capacity(groups.len()),
+        };
+        let mut start = 0;
+        for (g, &t) in groups.iter().enumerate() {
+            let all = &sorted[start..start + counts[g] as usize];
+            start += counts[g] as usize;
+            // Title and keywords keep every position (for phrases), the code its first; a
+            // token in none of these keeps one posting: its first in the field, or the body.
+            let before = out.postings.len();
+            let mut code = false;
+            for p in all {
+                if p.class == TITLE || p.class == KEYWORD || (p.class == CODE && !code) {
+                    code |= p.class == CODE;
+                    out.postings.push(*p);
+                }
+            }
+            if out.postings.len() == before {
+                out.postings.push(all[0]);
+            }
+            out.tokens
+                .push((self.slots[t as usize].0.clone(), out.postings.len() as u32));
+        }
+        out
+    }
 }
 
 /// Step 1: the terms of a query.

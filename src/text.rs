@@ -49,7 +49,7 @@ fn is_mark(c: char) -> bool {
     ('\u{300}'..='\u{36F}').contains(&c)
 }
 
-fn is_space(c: char) -> bool {
+pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{FEFF}'
 }
 

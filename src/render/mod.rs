@@ -287,6 +287,9 @@ type FragmentMap = HashMap<std::ffi::OsString, HashMap<&'static str, Arc<dyn Any
 #[derive(Default)]
 pub struct Fragments {
     by_file: Mutex<FragmentMap>,
+    /// Site-wide state a renderer keeps between rebuilds (the search index), by kind; the
+    /// renderer checks it against the new build itself.
+    shared: Mutex<HashMap<&'static str, Box<dyn Any + Send>>>,
 }
 
 impl Fragments {
@@ -297,6 +300,21 @@ impl Fragments {
 
     pub fn clear(&self) {
         self.lock().clear();
+        self.shared_lock().clear();
+    }
+
+    /// The state of `kind` the last rebuild kept, taken out (see [`Fragments::put_shared`]).
+    pub fn take_shared<T: Any + Send>(&self, kind: &'static str) -> Option<T> {
+        let v = self.shared_lock().remove(kind)?;
+        v.downcast::<T>().ok().map(|b| *b)
+    }
+
+    pub fn put_shared<T: Any + Send>(&self, kind: &'static str, value: T) {
+        self.shared_lock().insert(kind, Box::new(value));
+    }
+
+    fn shared_lock(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, Box<dyn Any + Send>>> {
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, FragmentMap> {
@@ -435,6 +453,37 @@ impl<'a> RenderContext<'a> {
             .or_default()
             .insert(kind, v.clone());
         v
+    }
+
+    /// Every procedure's fragment of `kind` that an earlier `serve` rebuild kept (`None` where
+    /// there is none), looked up at once; see [`RenderContext::keep_fragments`].
+    pub fn cached_fragments<T: Any + Send + Sync>(&self, kind: &'static str) -> Vec<Option<Arc<T>>> {
+        let Some(fragments) = self.fragments else {
+            return vec![None; self.site.procedures.len()];
+        };
+        let map = fragments.lock();
+        let cached = |sp: &crate::site::SiteProcedure| {
+            let v = map.get(sp.p.file.as_os_str())?.get(kind)?.clone();
+            v.downcast::<T>().ok()
+        };
+        self.site.procedures.iter().map(cached).collect()
+    }
+
+    /// Keep fragments of `kind` computed from procedures' views (by procedure index) for later
+    /// rebuilds, like [`RenderContext::fragment`] does for one.
+    pub fn keep_fragments<T: Any + Send + Sync>(
+        &self,
+        kind: &'static str,
+        values: impl IntoIterator<Item = (usize, Arc<T>)>,
+    ) {
+        let Some(fragments) = self.fragments else {
+            return;
+        };
+        let mut map = fragments.lock();
+        for (i, v) in values {
+            let file = self.site.procedures[i].p.file.as_os_str();
+            map.entry(file.to_os_string()).or_default().insert(kind, v);
+        }
     }
 
     /// Rows for a list of procedure indexes.

@@ -16,99 +16,364 @@
 //! title `[Δ, pos, len, …]`, keywords `[Δ, pos, off, len, …]`, field and body `[Δ…]` or, when
 //! shorter, a base64 bitmap string (bit `d % 8` of byte `d / 8`); `0` for an empty list.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{OutputFile, RenderContext, RenderError};
-use crate::search::{BODY, CODE, FIELD, KEYWORD, Posting, SearchIndex, TITLE};
+use crate::search::{
+    self, BODY, CODE, Document, FIELD, FastMap, KEYWORD, Posting, TITLE, Token,
+};
 use crate::text::fold;
 
 /// Documents per result-display file.
 pub const CHUNK: usize = 64;
 
+/// At most this many changed documents are patched into `serve`'s index; more (a title that
+/// moved in alphabetical order shifts every document between) rebuild it whole.
+const MAX_PATCHED: usize = 32;
+
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
-    files(ctx, &SearchIndex::build(ctx)).map_err(|e| vec![e])
+    let mut phases = crate::Phases::new();
+    // `serve` (fragments kept, outputs in memory) patches its last index.
+    let Some(fragments) = ctx.fragments.filter(|_| ctx.sink.is_none()) else {
+        let docs = search::documents(ctx, None);
+        return build(ctx, docs, false)
+            .map(|(files, _)| files)
+            .map_err(|e| vec![e]);
+    };
+    let cache = fragments.take_shared::<Cache>("search");
+    // A partial rebuild of the same procedures in the same order: those outside the scope
+    // are the documents of the last rebuild.
+    let procedures = &ctx.site.procedures;
+    let same_procedures = |c: &&Cache| {
+        ctx.scope.is_some()
+            && c.files.len() == procedures.len()
+            && c.files.iter().zip(procedures).all(|(f, sp)| *f == sp.p.file)
+    };
+    let previous = cache.as_ref().filter(same_procedures);
+    let same = previous.is_some();
+    let docs = search::documents(ctx, previous.map(|c| &c.docs[..procedures.len()]));
+    phases.mark("    search docs");
+    let patched = cache.and_then(|mut cache| cache.patch(&docs).then_some(cache));
+    let cache = match patched {
+        Some(mut cache) => {
+            cache.docs = docs;
+            if !same {
+                cache.files = procedures.iter().map(|sp| sp.p.file.clone()).collect();
+            }
+            cache
+        }
+        None => build(ctx, docs, true)
+            .map_err(|e| vec![e])?
+            .1
+            .expect("kept"),
+    };
+    phases.mark("    search index");
+    let files = cache.files();
+    fragments.put_shared("search", cache);
+    phases.mark("    search files");
+    Ok(files)
 }
 
 /// The shard a token's postings live in: the first two characters of its folded form.
 pub fn shard_key(token: &str) -> String {
-    fold(token).chars().take(2).collect()
+    match token.as_bytes() {
+        // Folding leaves lower-case ASCII as it is; marks after it only go.
+        [a, b, ..] if a.is_ascii() && b.is_ascii() => {
+            token[..2].to_ascii_lowercase()
+        }
+        _ => fold(token).chars().take(2).collect(),
+    }
 }
 
-/// The search files of `index`, each handed to [`RenderContext::emit`] as soon as it is made
-/// (a build does not hold every shard's text at once).
-pub fn files(ctx: &RenderContext, index: &SearchIndex) -> Result<Vec<OutputFile>, RenderError> {
-    let n = index.docs.len();
-    let mut out = Vec::new();
-    let mut shards: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
-    // Encoding and serialising are independent per token and per shard: in parallel, then
-    // gathered in token order (the same files as one pass).
-    let encoded: Vec<(String, &String, Value)> = index
-        .tokens
-        .par_iter()
-        .map(|(token, postings)| (shard_key(token), token, encode_postings(postings, n)))
-        .collect();
-    for (key, token, value) in encoded {
-        shards.entry(key).or_default().insert(token.clone(), value);
+/// The index as `serve` last wrote it, to patch when few documents change.
+struct Cache {
+    /// The procedure files of `docs`, in order (the free pages follow them in `docs`).
+    files: Vec<PathBuf>,
+    docs: Vec<Arc<Document>>,
+    shards: BTreeMap<String, Shard>,
+    chunks: Vec<OutputFile>,
+    meta: OutputFile,
+}
+
+struct Shard {
+    tokens: BTreeMap<Token, Vec<Posting>>,
+    file: OutputFile,
+}
+
+fn copy(f: &OutputFile) -> OutputFile {
+    OutputFile {
+        path: f.path.clone(),
+        data: f.data.clone(),
     }
-    let shard_list: Vec<(String, serde_json::Map<String, Value>)> = shards.into_iter().collect();
-    // (shard key, file name, the file when kept in memory)
-    type Shard = (String, String, Vec<OutputFile>);
-    let rendered: Vec<Result<Shard, RenderError>> = shard_list
+}
+
+/// Every search file of a full build, each handed to [`RenderContext::emit`] as soon as it is
+/// made (a build does not hold every shard's text at once); with `keep`, also what `serve`
+/// keeps to patch.
+fn build(
+    ctx: &RenderContext,
+    docs: Vec<Arc<Document>>,
+    keep: bool,
+) -> Result<(Vec<OutputFile>, Option<Cache>), RenderError> {
+    let n = docs.len();
+    let tokens = search::merge(&docs);
+    let vocabulary: Vec<&str> = tokens
+        .iter()
+        .map(|(t, _)| &**t)
+        .filter(|t| !search::is_numeric(t))
+        .collect();
+    let vocabulary = vocabulary.join(" ");
+    let mut by_key: BTreeMap<String, Vec<(Token, Vec<Posting>)>> = BTreeMap::new();
+    for (t, p) in tokens {
+        by_key.entry(shard_key(&t)).or_default().push((t, p));
+    }
+    // Shards are independent: encoded and written in parallel, gathered in key order.
+    type Made = (String, String, Vec<OutputFile>, Option<Shard>);
+    let made: Vec<Result<Made, RenderError>> = by_key
         .into_par_iter()
         .map(|(key, tokens)| {
-            let file = script_file("s", &format!("s:{key}"), &Value::Object(tokens));
+            let file = shard_file(&key, tokens.iter().map(|(t, p)| (&**t, &p[..])), n);
             let name = file_name(&file);
-            Ok((key, name, ctx.emit(vec![file])?))
+            let kept = keep.then(|| Shard {
+                file: copy(&file),
+                tokens: tokens.into_iter().collect(),
+            });
+            Ok((key, name, ctx.emit(vec![file])?, kept))
         })
         .collect();
-    let mut shard_files = serde_json::Map::new();
-    for r in rendered {
-        let (key, name, files) = r?;
-        shard_files.insert(key, Value::String(name));
+    let mut out = Vec::new();
+    let mut shard_names = serde_json::Map::new();
+    let mut shards = BTreeMap::new();
+    for m in made {
+        let (key, name, files, kept) = m?;
+        shard_names.insert(key.clone(), Value::String(name));
         out.extend(files);
+        if let Some(s) = kept {
+            shards.insert(key, s);
+        }
     }
-    let mut doc_files = Vec::new();
-    for (i, chunk) in index.docs.chunks(CHUNK).enumerate() {
-        let rows: Vec<Value> = chunk
-            .iter()
-            .map(|d| json!([d.url, d.title, d.code, d.field, d.level, d.duration, d.fee]))
-            .collect();
-        let file = script_file("d", &format!("d:{i}"), &Value::Array(rows));
-        doc_files.push(Value::String(file_name(&file)));
+    let mut chunks = Vec::new();
+    let mut chunk_names = Vec::new();
+    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
+        let file = chunk_file(i, chunk);
+        chunk_names.push(Value::String(file_name(&file)));
+        if keep {
+            chunks.push(copy(&file));
+        }
         out.extend(ctx.emit(vec![file])?);
     }
-    let vocabulary: Vec<&str> = index.vocabulary(false).collect();
+    let meta = meta_file(n, vocabulary, shard_names, chunk_names);
+    let cache = keep.then(|| Cache {
+        files: ctx.site.procedures.iter().map(|sp| sp.p.file.clone()).collect(),
+        docs,
+        shards,
+        chunks,
+        meta: copy(&meta),
+    });
+    out.push(meta);
+    Ok((out, cache))
+}
+
+impl Cache {
+    /// Bring the files up to date with `docs` by re-encoding only the shards whose tokens'
+    /// postings changed, and the result files whose documents changed (the caller then keeps
+    /// `docs`). False, and the cache unusable, when too much changed: documents were added,
+    /// removed or reordered.
+    fn patch(&mut self, docs: &[Arc<Document>]) -> bool {
+        let n = docs.len();
+        if n != self.docs.len() {
+            return false;
+        }
+        let changed: Vec<usize> = (0..n)
+            .filter(|&d| {
+                !Arc::ptr_eq(&docs[d], &self.docs[d])
+                    && docs[d].postings != self.docs[d].postings
+            })
+            .collect();
+        if changed.len() > MAX_PATCHED {
+            return false;
+        }
+        let mut dirty: BTreeSet<String> = BTreeSet::new();
+        for &d in &changed {
+            let old: FastMap<&str, &[Posting]> =
+                self.docs[d].postings.iter().map(|(t, p)| (&**t, p)).collect();
+            let mut seen: FastMap<&str, ()> = FastMap::default();
+            for (t, p) in docs[d].postings.iter() {
+                seen.insert(t, ());
+                if old.get(&**t) != Some(&p) {
+                    dirty.insert(set_postings(&mut self.shards, t, d as u32, p));
+                }
+            }
+            for (t, _) in self.docs[d].postings.iter() {
+                if !seen.contains_key(&**t) {
+                    dirty.insert(set_postings(&mut self.shards, t, d as u32, &[]));
+                }
+            }
+        }
+        let mut shards: Vec<(&String, &mut Shard)> = self
+            .shards
+            .iter_mut()
+            .filter(|(k, _)| dirty.contains(*k))
+            .collect();
+        shards.par_iter_mut().for_each(|(key, shard)| {
+            let tokens = shard.tokens.iter().map(|(t, p)| (&**t, &p[..]));
+            shard.file = shard_file(key, tokens, n);
+        });
+        self.shards.retain(|_, s| !s.tokens.is_empty());
+        let mut chunks_changed = false;
+        for (i, (new, old)) in docs.chunks(CHUNK).zip(self.docs.chunks(CHUNK)).enumerate() {
+            let same = |(a, b): (&Arc<Document>, &Arc<Document>)| {
+                Arc::ptr_eq(a, b) || a.shown == b.shown
+            };
+            if !new.iter().zip(old).all(same) {
+                self.chunks[i] = chunk_file(i, new);
+                chunks_changed = true;
+            }
+        }
+        if !dirty.is_empty() || chunks_changed {
+            let mut vocabulary: Vec<&str> = self
+                .shards
+                .values()
+                .flat_map(|s| s.tokens.keys().map(|t| &**t))
+                .filter(|t| !search::is_numeric(t))
+                .collect();
+            vocabulary.sort_unstable();
+            let vocabulary = vocabulary.join(" ");
+            let shard_names = self
+                .shards
+                .iter()
+                .map(|(k, s)| (k.clone(), Value::String(file_name(&s.file))))
+                .collect();
+            let chunk_names = self
+                .chunks
+                .iter()
+                .map(|f| Value::String(file_name(f)))
+                .collect();
+            self.meta = meta_file(n, vocabulary, shard_names, chunk_names);
+        }
+        true
+    }
+
+    /// Every search file, as of the last patch.
+    fn files(&self) -> Vec<OutputFile> {
+        let shards = self.shards.values().map(|s| &s.file);
+        shards
+            .chain(&self.chunks)
+            .chain([&self.meta])
+            .map(copy)
+            .collect()
+    }
+}
+
+/// Make `postings` (their `doc` set to `doc`) document `doc`'s postings of `token`; returns the
+/// token's shard key.
+fn set_postings(
+    shards: &mut BTreeMap<String, Shard>,
+    token: &Token,
+    doc: u32,
+    postings: &[Posting],
+) -> String {
+    let key = shard_key(token);
+    let shard = shards.entry(key.clone()).or_insert_with(|| Shard {
+            tokens: BTreeMap::new(),
+            file: OutputFile {
+                path: String::new(),
+                data: Vec::new(),
+            },
+        });
+    let list = shard.tokens.entry(token.clone()).or_default();
+    let from = list.partition_point(|p| p.doc < doc);
+    let to = list.partition_point(|p| p.doc <= doc);
+    list.splice(from..to, postings.iter().map(|p| Posting { doc, ..*p }));
+    if list.is_empty() {
+        shard.tokens.remove(&**token);
+    }
+    key
+}
+
+/// `search/s-….js`: the postings of a shard's tokens, in token order.
+fn shard_file<'a>(
+    key: &str,
+    tokens: impl Iterator<Item = (&'a str, &'a [Posting])>,
+    n_docs: usize,
+) -> OutputFile {
+    let mut data = Vec::with_capacity(4096);
+    data.extend_from_slice(b"niemyetSearch.add(");
+    data.extend_from_slice(name_json(&format!("s:{key}")).as_bytes());
+    data.extend_from_slice(b",{");
+    for (i, (token, postings)) in tokens.enumerate() {
+        if i > 0 {
+            data.push(b',');
+        }
+        push_json_string(&mut data, token);
+        data.push(b':');
+        encode_postings(&mut data, postings, n_docs);
+    }
+    data.extend_from_slice(b"});\n");
+    hashed_file("s", data)
+}
+
+/// `search/d-….js`: what results show for one chunk of documents.
+fn chunk_file(i: usize, docs: &[Arc<Document>]) -> OutputFile {
+    let rows: Vec<Value> = docs
+        .iter()
+        .map(|d| &d.shown)
+        .map(|d| json!([d.url, d.title, d.code, d.field, d.level, d.duration, d.fee]))
+        .collect();
+    hashed_file("d", register(&format!("d:{i}"), &Value::Array(rows)).into_bytes())
+}
+
+fn meta_file(
+    n: usize,
+    vocabulary: String,
+    shards: serde_json::Map<String, Value>,
+    docs: Vec<Value>,
+) -> OutputFile {
     let meta = json!({
         "n": n,
         "chunk": CHUNK,
-        "vocab": vocabulary.join(" "),
-        "shards": shard_files,
-        "docs": doc_files,
+        "vocab": vocabulary,
+        "shards": shards,
+        "docs": docs,
     });
-    out.push(OutputFile {
+    OutputFile {
         path: "search/meta.js".into(),
         data: register("meta", &meta).into_bytes(),
-    });
-    Ok(out)
+    }
+}
+
+fn name_json(name: &str) -> String {
+    serde_json::to_string(name).unwrap_or_default()
 }
 
 fn register(name: &str, data: &Value) -> String {
     // `</` cannot occur in a script file loaded by src, but keep the output inert anyway.
     let json = crate::views::json_for_script(data);
-    format!(
-        "niemyetSearch.add({},{json});\n",
-        serde_json::to_string(name).unwrap_or_default()
-    )
+    format!("niemyetSearch.add({},{json});\n", name_json(name))
 }
 
-fn script_file(prefix: &str, name: &str, data: &Value) -> OutputFile {
-    let text = register(name, data);
+/// `text` as [`crate::views::json_for_script`] writes a string.
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    let plain = |b: &u8| *b >= 0x20 && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&');
+    if text.as_bytes().iter().all(plain) {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else {
+        let json = crate::views::json_for_script(&Value::String(text.to_string()));
+        out.extend_from_slice(json.as_bytes());
+    }
+}
+
+fn hashed_file(prefix: &str, data: Vec<u8>) -> OutputFile {
     OutputFile {
-        path: format!("search/{prefix}-{:010x}.js", fnv1a(text.as_bytes()) >> 24),
-        data: text.into_bytes(),
+        path: format!("search/{prefix}-{:010x}.js", fnv1a(&data) >> 24),
+        data,
     }
 }
 
@@ -123,36 +388,75 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-fn encode_postings(postings: &[Posting], n_docs: usize) -> Value {
-    let lists: Vec<Value> = [CODE, TITLE, KEYWORD, FIELD, BODY]
-        .into_iter()
-        .map(|class| {
-            let ps: Vec<&Posting> = postings.iter().filter(|p| p.class == class).collect();
-            if ps.is_empty() {
-                return json!(0);
-            }
-            let mut flat: Vec<u32> = Vec::new();
-            let mut prev = 0;
-            for p in &ps {
-                flat.push(p.doc - prev);
+fn push_number(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+fn decimal_len(n: u32) -> usize {
+    n.checked_ilog10().unwrap_or(0) as usize + 1
+}
+
+/// A token's postings as `[code, title, keywords, field, body]` (see the module's comment).
+fn encode_postings(out: &mut Vec<u8>, postings: &[Posting], n_docs: usize) {
+    out.push(b'[');
+    for class in [CODE, TITLE, KEYWORD, FIELD, BODY] {
+        if class != CODE {
+            out.push(b',');
+        }
+        let ps = || postings.iter().filter(move |p| p.class == class);
+        if ps().next().is_none() {
+            out.push(b'0');
+            continue;
+        }
+        if class == FIELD || class == BODY {
+            // The shorter of a list of deltas and a bitmap string.
+            let (mut count, mut digits, mut prev) = (0, 0, 0);
+            for p in ps() {
+                count += 1;
+                digits += decimal_len(p.doc - prev);
                 prev = p.doc;
-                match class {
-                    TITLE => flat.extend([u32::from(p.pos), u32::from(p.len)]),
-                    KEYWORD => flat.extend([u32::from(p.pos), u32::from(p.off), u32::from(p.len)]),
-                    _ => {}
-                }
             }
-            if class == FIELD || class == BODY {
-                let list = serde_json::to_string(&flat).unwrap_or_default();
-                let bitmap = bitmap(ps.iter().map(|p| p.doc as usize), n_docs);
-                if bitmap.len() + 2 < list.len() {
-                    return Value::String(bitmap);
-                }
+            let list_len = 2 + digits + count - 1;
+            let bitmap_len = n_docs.div_ceil(8).div_ceil(3) * 4;
+            if bitmap_len + 2 < list_len {
+                out.push(b'"');
+                out.extend_from_slice(bitmap(ps().map(|p| p.doc as usize), n_docs).as_bytes());
+                out.push(b'"');
+                continue;
             }
-            json!(flat)
-        })
-        .collect();
-    Value::Array(lists)
+        }
+        out.push(b'[');
+        let mut prev = 0;
+        for (i, p) in ps().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            push_number(out, p.doc - prev);
+            prev = p.doc;
+            let extra: &[u16] = match class {
+                TITLE => &[p.pos, p.len],
+                KEYWORD => &[p.pos, p.off, p.len],
+                _ => &[],
+            };
+            for &x in extra {
+                out.push(b',');
+                push_number(out, u32::from(x));
+            }
+        }
+        out.push(b']');
+    }
+    out.push(b']');
 }
 
 fn bitmap(docs: impl Iterator<Item = usize>, n_docs: usize) -> String {
@@ -215,9 +519,14 @@ mod tests {
             off: 0,
             len: 0,
         };
+        let encoded = |ps: &[Posting], n| {
+            let mut out = Vec::new();
+            encode_postings(&mut out, ps, n);
+            String::from_utf8(out).unwrap()
+        };
         let dense: Vec<Posting> = (0..40).map(p).collect();
-        assert_eq!(encode_postings(&dense, 40), json!([0, 0, 0, 0, "//////8="]));
+        assert_eq!(encoded(&dense, 40), r#"[0,0,0,0,"//////8="]"#);
         let sparse = [p(3), p(10)];
-        assert_eq!(encode_postings(&sparse, 4000), json!([0, 0, 0, 0, [3, 7]]));
+        assert_eq!(encoded(&sparse, 4000), "[0,0,0,0,[3,7]]");
     }
 }
