@@ -696,6 +696,41 @@ mod tests {
     }
 
     #[test]
+    fn tokenizer_gives_the_tokens_of_the_whole_text() {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            input: String,
+        }
+        let rows: Vec<Row> =
+            serde_json::from_str(include_str!("../tests/vectors/normalize.json")).unwrap();
+        let mut texts: Vec<String> = rows.into_iter().map(|r| r.input).collect();
+        texts.extend(
+            [
+                "Hoà  GIẢI hòa 1.001193",
+                "a\u{2000}b\u{2001}c\u{3000}d\u{85}e\u{feff}f",
+                "\u{301}a b\u{301} \u{301}",
+                "ΟΔΟΣ ΟΔΟΣ. Σ",
+                "İstanbul ǅemal",
+                "UỶ BAN\u{a0}nhân\tdân\r\n",
+                "1.2.3 v1.0 1. .5 1..2",
+                "hoa\u{300} thuy\u{301} khoe\u{309}",
+                "",
+                "   ",
+            ]
+            .map(String::from),
+        );
+        // All of it again as one text: its pieces come from the memo.
+        texts.push(texts.join(" \u{a0}\t"));
+        let mut tk = Tokenizer::default();
+        for text in texts.iter().chain(&texts) {
+            let mut ids = Vec::new();
+            tk.tokens(text, &mut ids);
+            let got: Vec<&str> = ids.iter().map(|&i| &*tk.slots[i as usize].0).collect();
+            assert_eq!(got, field_tokens(text), "{text:?}");
+        }
+    }
+
+    #[test]
     fn telex_leftovers_become_the_folded_word() {
         for (input, expected) in [
             ("sinhf", "sinh"),

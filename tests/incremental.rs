@@ -183,3 +183,65 @@ fn incremental_rebuilds_equal_a_clean_build() {
     assert!(out.ok, "{}", messages(&out));
     assert_same_as_clean(&engine, &paths, "a fix after an error");
 }
+
+#[test]
+fn the_search_index_patched_after_edits_equals_a_clean_build() {
+    let site = SiteTest::example();
+    let paths = paths(&site);
+    let mut engine = Incremental::new(paths.clone());
+    let first = engine.build_full();
+    assert!(first.ok, "{}", messages(&first));
+    let dir = site.path("content/procedures/ho-tich");
+    let birth = dir.join("dang-ky-khai-sinh.yaml");
+    let marriage = dir.join("dang-ky-ket-hon.yaml");
+    let update = |engine: &mut Incremental, files: &[PathBuf], after: &str| {
+        let out = engine.update(files);
+        assert!(out.ok && !out.full, "{after}: {}", messages(&out));
+        assert_same_as_clean(engine, &paths, after);
+        out
+    };
+
+    // Words no document had: a new token in a new shard ("xy"), one in a shard that exists.
+    edit(
+        &birth,
+        "summary: |\n  ",
+        "summary: |\n  Xylophone quaggaz. ",
+    );
+    let out = update(&mut engine, std::slice::from_ref(&birth), "new words");
+    assert!(
+        out.changed.contains(&"search/meta.js".to_string()),
+        "{:?}",
+        out.changed
+    );
+    // Gone again: the tokens leave the vocabulary, the new shard goes.
+    edit(&birth, "Xylophone quaggaz. ", "");
+    let out = update(&mut engine, std::slice::from_ref(&birth), "words removed");
+    assert!(
+        out.removed.iter().any(|p| p.starts_with("search/s-")),
+        "{:?}",
+        out.removed
+    );
+    // A keyword moves from one procedure to another (positions in both change), in one update.
+    edit(&birth, "keywords: [giấy khai sinh, ", "keywords: [");
+    edit(&marriage, "keywords: [", "keywords: [giấy khai sinh, ");
+    update(
+        &mut engine,
+        &[birth.clone(), marriage.clone()],
+        "a keyword moved",
+    );
+    // What a result shows changes (the duration of both channels): its result chunk is
+    // rewritten.
+    for _ in 0..2 {
+        edit(
+            &birth,
+            "duration: trong ngày",
+            "duration: \"3 working days\"",
+        );
+    }
+    let out = update(&mut engine, std::slice::from_ref(&birth), "a new duration");
+    assert!(
+        out.changed.iter().any(|p| p.starts_with("search/d-")),
+        "{:?}",
+        out.changed
+    );
+}

@@ -457,7 +457,10 @@ impl<'a> RenderContext<'a> {
 
     /// Every procedure's fragment of `kind` that an earlier `serve` rebuild kept (`None` where
     /// there is none), looked up at once; see [`RenderContext::keep_fragments`].
-    pub fn cached_fragments<T: Any + Send + Sync>(&self, kind: &'static str) -> Vec<Option<Arc<T>>> {
+    pub fn cached_fragments<T: Any + Send + Sync>(
+        &self,
+        kind: &'static str,
+    ) -> Vec<Option<Arc<T>>> {
         let Some(fragments) = self.fragments else {
             return vec![None; self.site.procedures.len()];
         };

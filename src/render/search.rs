@@ -24,9 +24,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{OutputFile, RenderContext, RenderError};
-use crate::search::{
-    self, BODY, CODE, Document, FIELD, FastMap, KEYWORD, Posting, TITLE, Token,
-};
+use crate::search::{self, BODY, CODE, Document, FIELD, FastMap, KEYWORD, Posting, TITLE, Token};
 use crate::text::fold;
 
 /// Documents per result-display file.
@@ -52,7 +50,10 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     let same_procedures = |c: &&Cache| {
         ctx.scope.is_some()
             && c.files.len() == procedures.len()
-            && c.files.iter().zip(procedures).all(|(f, sp)| *f == sp.p.file)
+            && c.files
+                .iter()
+                .zip(procedures)
+                .all(|(f, sp)| *f == sp.p.file)
     };
     let previous = cache.as_ref().filter(same_procedures);
     let same = previous.is_some();
@@ -83,9 +84,7 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
 pub fn shard_key(token: &str) -> String {
     match token.as_bytes() {
         // Folding leaves lower-case ASCII as it is; marks after it only go.
-        [a, b, ..] if a.is_ascii() && b.is_ascii() => {
-            token[..2].to_ascii_lowercase()
-        }
+        [a, b, ..] if a.is_ascii() && b.is_ascii() => token[..2].to_ascii_lowercase(),
         _ => fold(token).chars().take(2).collect(),
     }
 }
@@ -169,7 +168,12 @@ fn build(
     }
     let meta = meta_file(n, vocabulary, shard_names, chunk_names);
     let cache = keep.then(|| Cache {
-        files: ctx.site.procedures.iter().map(|sp| sp.p.file.clone()).collect(),
+        files: ctx
+            .site
+            .procedures
+            .iter()
+            .map(|sp| sp.p.file.clone())
+            .collect(),
         docs,
         shards,
         chunks,
@@ -191,8 +195,7 @@ impl Cache {
         }
         let changed: Vec<usize> = (0..n)
             .filter(|&d| {
-                !Arc::ptr_eq(&docs[d], &self.docs[d])
-                    && docs[d].postings != self.docs[d].postings
+                !Arc::ptr_eq(&docs[d], &self.docs[d]) && docs[d].postings != self.docs[d].postings
             })
             .collect();
         if changed.len() > MAX_PATCHED {
@@ -200,8 +203,11 @@ impl Cache {
         }
         let mut dirty: BTreeSet<String> = BTreeSet::new();
         for &d in &changed {
-            let old: FastMap<&str, &[Posting]> =
-                self.docs[d].postings.iter().map(|(t, p)| (&**t, p)).collect();
+            let old: FastMap<&str, &[Posting]> = self.docs[d]
+                .postings
+                .iter()
+                .map(|(t, p)| (&**t, p))
+                .collect();
             let mut seen: FastMap<&str, ()> = FastMap::default();
             for (t, p) in docs[d].postings.iter() {
                 seen.insert(t, ());
@@ -227,9 +233,8 @@ impl Cache {
         self.shards.retain(|_, s| !s.tokens.is_empty());
         let mut chunks_changed = false;
         for (i, (new, old)) in docs.chunks(CHUNK).zip(self.docs.chunks(CHUNK)).enumerate() {
-            let same = |(a, b): (&Arc<Document>, &Arc<Document>)| {
-                Arc::ptr_eq(a, b) || a.shown == b.shown
-            };
+            let same =
+                |(a, b): (&Arc<Document>, &Arc<Document>)| Arc::ptr_eq(a, b) || a.shown == b.shown;
             if !new.iter().zip(old).all(same) {
                 self.chunks[i] = chunk_file(i, new);
                 chunks_changed = true;
@@ -280,12 +285,12 @@ fn set_postings(
 ) -> String {
     let key = shard_key(token);
     let shard = shards.entry(key.clone()).or_insert_with(|| Shard {
-            tokens: BTreeMap::new(),
-            file: OutputFile {
-                path: String::new(),
-                data: Vec::new(),
-            },
-        });
+        tokens: BTreeMap::new(),
+        file: OutputFile {
+            path: String::new(),
+            data: Vec::new(),
+        },
+    });
     let list = shard.tokens.entry(token.clone()).or_default();
     let from = list.partition_point(|p| p.doc < doc);
     let to = list.partition_point(|p| p.doc <= doc);
@@ -325,7 +330,10 @@ fn chunk_file(i: usize, docs: &[Arc<Document>]) -> OutputFile {
         .map(|d| &d.shown)
         .map(|d| json!([d.url, d.title, d.code, d.field, d.level, d.duration, d.fee]))
         .collect();
-    hashed_file("d", register(&format!("d:{i}"), &Value::Array(rows)).into_bytes())
+    hashed_file(
+        "d",
+        register(&format!("d:{i}"), &Value::Array(rows)).into_bytes(),
+    )
 }
 
 fn meta_file(
@@ -508,6 +516,10 @@ mod tests {
         assert_eq!(shard_key("đăng"), "da");
         assert_eq!(shard_key("ý"), "y");
         assert_eq!(shard_key("1.001193"), "1.");
+        assert_eq!(shard_key("xylophone"), "xy");
+        assert_eq!(shard_key("a"), "a");
+        assert_eq!(shard_key("a\u{301}b"), "ab");
+        assert_eq!(shard_key("Đa"), "da");
     }
 
     #[test]
