@@ -206,29 +206,45 @@ pub fn merge(docs: &[Arc<Document>]) -> Vec<(Token, Vec<Posting>)> {
     // and by text only the first time an address is seen.
     let mut by_address: FastMap<usize, u32> = FastMap::default();
     let mut by_text: FastMap<&str, u32> = FastMap::default();
-    let mut lists: Vec<(Token, Vec<Posting>)> = Vec::new();
-    for (d, doc) in docs.iter().enumerate() {
+    let mut tokens: Vec<&Token> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    // First each document's tokens are numbered and counted, so that every list is allocated
+    // once at its size (growing them cost a fifth of the index's time, most of it the kernel
+    // handing out fresh pages).
+    let entries = docs.iter().map(|d| d.postings.tokens.len()).sum();
+    let mut numbers: Vec<u32> = Vec::with_capacity(entries);
+    for doc in docs {
         for (token, postings) in doc.postings.iter() {
             let address = token.as_ptr() as usize;
             let g = match by_address.get(&address) {
                 Some(&g) => g,
                 None => {
                     let g = *by_text.entry(token).or_insert_with(|| {
-                        lists.push((token.clone(), Vec::new()));
-                        (lists.len() - 1) as u32
+                        tokens.push(token);
+                        sizes.push(0);
+                        (tokens.len() - 1) as u32
                     });
                     by_address.insert(address, g);
                     g
                 }
             };
-            lists[g as usize].1.extend(postings.iter().map(|p| Posting {
+            numbers.push(g);
+            sizes[g as usize] += postings.len();
+        }
+    }
+    let mut lists: Vec<Vec<Posting>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    let mut numbers = numbers.into_iter();
+    for (d, doc) in docs.iter().enumerate() {
+        for ((_, postings), g) in doc.postings.iter().zip(&mut numbers) {
+            lists[g as usize].extend(postings.iter().map(|p| Posting {
                 doc: d as u32,
                 ..*p
             }));
         }
     }
-    lists.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    lists
+    let mut merged: Vec<(Token, Vec<Posting>)> = tokens.into_iter().cloned().zip(lists).collect();
+    merged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    merged
 }
 
 impl SearchIndex {
@@ -323,6 +339,19 @@ pub struct Tokenizer {
     /// By token id: the token, and the last document it was seen in (for grouping).
     slots: Vec<(Token, u32, u32)>,
     stamp: u32,
+    /// Working space of [`Tokenizer::doc_postings`], kept between documents.
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    ids: Vec<u32>,
+    found: Vec<(u32, Posting)>,
+    groups: Vec<u32>,
+    counts: Vec<u32>,
+    next: Vec<u32>,
+    sorted: Vec<Posting>,
+    postings: Vec<Posting>,
 }
 
 impl Tokenizer {
@@ -367,86 +396,94 @@ impl Tokenizer {
             off: clamp(off),
             len: clamp(len),
         };
+        let mut w = std::mem::take(&mut self.scratch);
         // Every occurrence, in class order (code, title, keywords, field, body).
-        let mut found: Vec<(u32, Posting)> = Vec::new();
-        let mut ids = Vec::new();
-        self.tokens(s.code, &mut ids);
-        found.extend(ids.drain(..).map(|t| (t, posting(CODE, 0, 0, 0))));
-        self.tokens(s.title, &mut ids);
-        let n = ids.len();
-        found.extend(
-            ids.drain(..)
+        w.found.clear();
+        self.tokens(s.code, &mut w.ids);
+        w.found
+            .extend(w.ids.drain(..).map(|t| (t, posting(CODE, 0, 0, 0))));
+        self.tokens(s.title, &mut w.ids);
+        let n = w.ids.len();
+        w.found.extend(
+            w.ids
+                .drain(..)
                 .enumerate()
                 .map(|(i, t)| (t, posting(TITLE, i, i, n))),
         );
         let mut pos = 0;
         for k in s.keywords {
-            self.tokens(k, &mut ids);
-            let n = ids.len();
-            found.extend(
-                ids.drain(..)
+            self.tokens(k, &mut w.ids);
+            let n = w.ids.len();
+            w.found.extend(
+                w.ids
+                    .drain(..)
                     .enumerate()
                     .map(|(i, t)| (t, posting(KEYWORD, pos + i, i, n))),
             );
             pos += n + 1;
         }
-        self.tokens(s.field, &mut ids);
-        found.extend(ids.drain(..).map(|t| (t, posting(FIELD, 0, 0, 0))));
+        self.tokens(s.field, &mut w.ids);
+        w.found
+            .extend(w.ids.drain(..).map(|t| (t, posting(FIELD, 0, 0, 0))));
         for b in &s.body {
-            self.tokens(b, &mut ids);
-            found.extend(ids.drain(..).map(|t| (t, posting(BODY, 0, 0, 0))));
+            self.tokens(b, &mut w.ids);
+            w.found
+                .extend(w.ids.drain(..).map(|t| (t, posting(BODY, 0, 0, 0))));
         }
         // Group by token (in order of first occurrence), keeping each token's occurrences in
         // class order: a counting sort on the group.
         self.stamp = self.stamp.wrapping_add(1);
-        let mut groups: Vec<u32> = Vec::new();
-        let mut counts: Vec<u32> = Vec::new();
-        for (t, _) in found.iter_mut() {
+        w.groups.clear();
+        w.counts.clear();
+        for (t, _) in w.found.iter_mut() {
             let slot = &mut self.slots[*t as usize];
             if slot.1 != self.stamp {
                 slot.1 = self.stamp;
-                slot.2 = groups.len() as u32;
-                groups.push(*t);
-                counts.push(0);
+                slot.2 = w.groups.len() as u32;
+                w.groups.push(*t);
+                w.counts.push(0);
             }
-            counts[slot.2 as usize] += 1;
+            w.counts[slot.2 as usize] += 1;
             *t = slot.2;
         }
-        let mut next: Vec<u32> = Vec::with_capacity(counts.len());
+        w.next.clear();
         let mut at = 0;
-        for c in &counts {
-            next.push(at);
+        for c in &w.counts {
+            w.next.push(at);
             at += c;
         }
-        let mut sorted = vec![posting(0, 0, 0, 0); found.len()];
-        for (g, p) in &found {
-            sorted[next[*g as usize] as usize] = *p;
-            next[*g as usize] += 1;
+        w.sorted.clear();
+        w.sorted.resize(w.found.len(), posting(0, 0, 0, 0));
+        for (g, p) in &w.found {
+            w.sorted[w.next[*g as usize] as usize] = *p;
+            w.next[*g as usize] += 1;
         }
-        let mut out = DocPostings {
-            tokens: Vec::with_capacity(groups.len()),
-            postings: Vec::with_capacity(groups.len()),
-        };
+        let mut tokens = Vec::with_capacity(w.groups.len());
+        w.postings.clear();
         let mut start = 0;
-        for (g, &t) in groups.iter().enumerate() {
-            let all = &sorted[start..start + counts[g] as usize];
-            start += counts[g] as usize;
+        for (g, &t) in w.groups.iter().enumerate() {
+            let all = &w.sorted[start..start + w.counts[g] as usize];
+            start += w.counts[g] as usize;
             // Title and keywords keep every position (for phrases), the code its first; a
             // token in none of these keeps one posting: its first in the field, or the body.
-            let before = out.postings.len();
+            let before = w.postings.len();
             let mut code = false;
             for p in all {
                 if p.class == TITLE || p.class == KEYWORD || (p.class == CODE && !code) {
                     code |= p.class == CODE;
-                    out.postings.push(*p);
+                    w.postings.push(*p);
                 }
             }
-            if out.postings.len() == before {
-                out.postings.push(all[0]);
+            if w.postings.len() == before {
+                w.postings.push(all[0]);
             }
-            out.tokens
-                .push((self.slots[t as usize].0.clone(), out.postings.len() as u32));
+            tokens.push((self.slots[t as usize].0.clone(), w.postings.len() as u32));
         }
+        let out = DocPostings {
+            tokens,
+            postings: w.postings.clone(),
+        };
+        self.scratch = w;
         out
     }
 }

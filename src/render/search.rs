@@ -307,11 +307,18 @@ fn shard_file<'a>(
     tokens: impl Iterator<Item = (&'a str, &'a [Posting])>,
     n_docs: usize,
 ) -> OutputFile {
-    let mut data = Vec::with_capacity(4096);
+    // Sized up front (growing it cost more than writing it); a dense list is a bitmap.
+    let bitmap = n_docs / 6 + 8;
+    let tokens: Vec<(&str, &[Posting])> = tokens.collect();
+    let size: usize = tokens
+        .iter()
+        .map(|(t, p)| t.len() + 16 + (5 * p.len()).min(2 * bitmap))
+        .sum();
+    let mut data = Vec::with_capacity(size + 64);
     data.extend_from_slice(b"niemyetSearch.add(");
     data.extend_from_slice(name_json(&format!("s:{key}")).as_bytes());
     data.extend_from_slice(b",{");
-    for (i, (token, postings)) in tokens.enumerate() {
+    for (i, (token, postings)) in tokens.into_iter().enumerate() {
         if i > 0 {
             data.push(b',');
         }
