@@ -126,8 +126,9 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
 }
 
 /// The authority: serde-saphyr with our budget. Every error message and every unusual
-/// document (anchors, tags, duplicate keys, ...) goes through here.
-fn parse_with_serde(source: &str) -> Result<Node, SyntaxError> {
+/// document (anchors, tags, duplicate keys, ...) goes through here. Public for
+/// `examples/yaml_bench.rs`; the loader calls [`parse`].
+pub fn parse_with_serde(source: &str) -> Result<Node, SyntaxError> {
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(source, options()) {
         Ok(raw) => Ok(convert(raw)),
         Err(e) => {
