@@ -444,15 +444,19 @@ fn page_style(element_id: &str, left: &str, right: &str) -> String {
     )
 }
 
-fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<String, RenderError> {
+/// A part of board pages, as bytes: they are only ever written out (`render` would check the
+/// UTF-8 of every sheet again; Tera only writes valid UTF-8).
+fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<Vec<u8>, RenderError> {
     c.insert("root", FRAGMENT_ROOT);
+    let mut out = Vec::with_capacity(8 * 1024);
     ctx.engine
         .tera
-        .render(template, &c)
+        .render_to(template, &c, &mut out)
         .map_err(|e| RenderError {
             what: format!("{template} (a board)"),
             message: tera_message(&e),
-        })
+        })?;
+    Ok(out)
 }
 
 /// Wrap already rendered fragments in the board page skeleton without copying them through the
@@ -462,7 +466,7 @@ fn page(
     ctx: &RenderContext,
     path: &str,
     title: &str,
-    parts: &[&str],
+    parts: &[&[u8]],
 ) -> Result<Vec<OutputFile>, RenderError> {
     const MARK: &str = "\u{1}niemyet-board-body\u{1}";
     let mut c = Context::new();
@@ -470,9 +474,11 @@ fn page(
     c.insert("body_class", "print");
     c.insert("head", "");
     c.insert("body", MARK);
-    let shell = ctx.engine.render("boards/page.html", path, c)?;
-    let shell = String::from_utf8(shell.data).unwrap_or_default();
-    let Some((before, after)) = shell.split_once(MARK) else {
+    let shell = ctx.engine.render("boards/page.html", path, c)?.data;
+    let at = shell
+        .windows(MARK.len())
+        .position(|w| w == MARK.as_bytes());
+    let Some((before, after)) = at.map(|at| (&shell[..at], &shell[at + MARK.len()..])) else {
         return Err(RenderError {
             what: path.to_string(),
             message: "the theme's boards/page.html must output `{{ body | safe }}`".into(),
@@ -486,7 +492,7 @@ fn page(
 }
 
 /// A rendered detail sheet, or the error (what, message) that stopped it.
-type SheetResult = Result<String, (String, String)>;
+type SheetResult = Result<Vec<u8>, (String, String)>;
 type Sheets = Vec<Option<std::sync::Arc<SheetResult>>>;
 
 /// The detail sheet of procedure `i` (shared by every counter that posts it).
@@ -496,7 +502,7 @@ fn sheet_fragment(
     base_url: &str,
     footer_right: &str,
     posting_date: &str,
-) -> Result<String, RenderError> {
+) -> Result<Vec<u8>, RenderError> {
     let site = ctx.site;
     let t = |k: &str| ctx.engine.i18n.t(k).to_string();
     let p = &ctx.procedures[i];
@@ -550,7 +556,7 @@ struct Run<'a> {
     base_url: &'a str,
     /// The right-hand footer of every printed page: posting date and page number.
     footer_right: String,
-    feedback: String,
+    feedback: Vec<u8>,
 }
 
 enum Job {
@@ -587,7 +593,7 @@ pub fn render_selected(
         base_url: site.content.site.base_url.as_deref().unwrap_or(""),
         posting_date,
         footer_right,
-        feedback: String::new(),
+        feedback: Vec::new(),
     };
     let plan = &run.plan;
     let n = site.procedures.len();
@@ -764,7 +770,7 @@ pub fn render_selected(
     }
 }
 
-fn sheets_of<'s>(sheets: &'s Sheets, idx: &[usize]) -> Vec<&'s str> {
+fn sheets_of<'s>(sheets: &'s Sheets, idx: &[usize]) -> Vec<&'s [u8]> {
     idx.iter()
         .filter_map(|&i| sheets[i].as_deref()?.as_deref().ok())
         .collect()
@@ -829,7 +835,7 @@ impl Run<'_> {
             .collect()
     }
 
-    fn list_fragment(&self, ui: usize, groups: &[FieldGroup]) -> Result<String, RenderError> {
+    fn list_fragment(&self, ui: usize, groups: &[FieldGroup]) -> Result<Vec<u8>, RenderError> {
         let u = &self.ctx.site.units[ui];
         let mut c = Context::new();
         c.insert("unit", &unit_item(self.ctx.site, u));
@@ -955,7 +961,7 @@ fn render_job(run: &Run, sheets: &Sheets, job: &Job) -> Result<Vec<OutputFile>, 
             c.insert("counters", &site.levels[level].units.len());
             c.insert("count", &idx.len());
             let note = fragment(ctx, "boards/set.html", c)?;
-            let mut body = vec![note.as_str()];
+            let mut body = vec![note.as_slice()];
             body.extend(sheets_of(sheets, idx));
             page(ctx, &set_path(site, level, field), &name, &body)
         }
@@ -975,7 +981,7 @@ fn render_job(run: &Run, sheets: &Sheets, job: &Job) -> Result<Vec<OutputFile>, 
                 .find(|(f, _)| *f == fi)
                 .map_or(&[][..], |(_, v)| v);
             let list = run.list_fragment(ui, &[field_group(ctx, n + 1, fi, listed)])?;
-            let mut body = vec![list.as_str()];
+            let mut body = vec![list.as_slice()];
             body.extend(sheets_of(sheets, own));
             page(
                 ctx,
@@ -1016,7 +1022,7 @@ fn render_unit(run: &Run, sheets: &Sheets, ui: usize) -> Result<Vec<OutputFile>,
     // the feedback notice, then the counter's own sheets in list order.
     let others: Vec<&PrintDocument> = parts.iter().chain(&shared).collect();
     let note;
-    let mut body: Vec<&str> = Vec::new();
+    let mut body: Vec<&[u8]> = Vec::new();
     if !others.is_empty() {
         let mut c = Context::new();
         c.insert("documents", &others);
