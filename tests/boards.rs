@@ -450,3 +450,94 @@ fn print_documents_with_very_many_sheets_are_split_by_field() {
         ["public/boards/phieu/commune.html"]
     );
 }
+
+/// `serve`: a sheet's edit rewrites its sheet and the one print document that holds it, not
+/// every counter's; a procedure that moves between a shared set and a counter's own file
+/// leaves the boards as a clean build makes them.
+#[test]
+fn serve_rewrites_the_one_print_document_that_holds_an_edited_sheet() {
+    use niemyet::incremental::Incremental;
+    let t = SiteTest::fixture("minimal");
+    let paths = niemyet::Paths {
+        root: t.dir.path().to_path_buf(),
+        content: t.path("content"),
+        theme: None,
+        output: t.path("public"),
+    };
+    let boards = |outputs: Vec<(&str, &[u8])>| -> Vec<(String, Vec<u8>)> {
+        outputs
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("boards/"))
+            .map(|(p, d)| (p.to_string(), d.to_vec()))
+            .collect()
+    };
+    let clean = || {
+        let (content, _) = niemyet::check(&paths, false);
+        let content = content.expect("content builds");
+        let theme = niemyet::theme::Theme::load(None).unwrap();
+        let site = niemyet::site::Site::build(&content);
+        let mut files = niemyet::render_site(&site, &theme, &paths.content).unwrap();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        boards(
+            files
+                .iter()
+                .map(|f| (f.path.as_str(), &f.data[..]))
+                .collect(),
+        )
+    };
+    let mut engine = Incremental::new(paths.clone());
+    assert!(engine.build_full().ok);
+    let birth = t.path("content/procedures/ho-tich/dang-ky-khai-sinh.yaml");
+    let copy = t.path("content/procedures/ho-tich/cap-ban-sao-trich-luc.yaml");
+    let update = |engine: &mut Incremental, file: &std::path::Path, from: &str, to: &str| {
+        t.edit(
+            file.strip_prefix(t.dir.path()).unwrap().to_str().unwrap(),
+            from,
+            to,
+        );
+        let out = engine.update(&[file.to_path_buf()]);
+        assert!(out.ok, "{:?}", out.diagnostics.items);
+        assert_eq!(
+            boards(engine.outputs().into_iter().collect()),
+            clean(),
+            "after {to:?}"
+        );
+        out
+    };
+
+    // Birth registration is in the communes' shared set.
+    let out = update(&mut engine, &birth, "Nộp tờ khai.", "Nộp tờ khai đã ký.");
+    let mut boards_changed: Vec<&String> = out
+        .changed
+        .iter()
+        .filter(|p| p.starts_with("boards/"))
+        .collect();
+    boards_changed.sort();
+    assert_eq!(
+        boards_changed,
+        [
+            "boards/phieu/commune.html",
+            "boards/thu-tuc/dang-ky-khai-sinh.html"
+        ]
+    );
+    // Posted by commune B alone: out of the shared set (now empty, so gone) into B's file.
+    let out = update(
+        &mut engine,
+        &birth,
+        "level: commune\n",
+        "level: commune\nunits: [xa-b]\n",
+    );
+    assert!(
+        out.removed
+            .contains(&"boards/phieu/commune.html".to_string())
+    );
+    assert_eq!(
+        sheet_codes(
+            &String::from_utf8(engine.get("boards/xa-b/print.html").unwrap().to_vec()).unwrap()
+        ),
+        ["1.001193"]
+    );
+    // Both communes post the extract copy: it joins a shared set again.
+    update(&mut engine, &copy, "units: [xa-a]", "units: [xa-b, xa-a]");
+    update(&mut engine, &birth, "units: [xa-b]\n", "");
+}

@@ -475,9 +475,7 @@ fn page(
     c.insert("head", "");
     c.insert("body", MARK);
     let shell = ctx.engine.render("boards/page.html", path, c)?.data;
-    let at = shell
-        .windows(MARK.len())
-        .position(|w| w == MARK.as_bytes());
+    let at = shell.windows(MARK.len()).position(|w| w == MARK.as_bytes());
     let Some((before, after)) = at.map(|at| (&shell[..at], &shell[at + MARK.len()..])) else {
         return Err(RenderError {
             what: path.to_string(),
