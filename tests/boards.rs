@@ -532,9 +532,7 @@ fn serve_rewrites_the_one_print_document_that_holds_an_edited_sheet() {
             .contains(&"boards/phieu/commune.html".to_string())
     );
     assert_eq!(
-        sheet_codes(
-            &String::from_utf8(engine.get("boards/xa-b/print.html").unwrap().to_vec()).unwrap()
-        ),
+        sheet_codes(std::str::from_utf8(&engine.get("boards/xa-b/print.html").unwrap()).unwrap()),
         ["1.001193"]
     );
     // Both communes post the extract copy: it joins a shared set again.
