@@ -307,13 +307,7 @@ fn pipeline(
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let print: Vec<String> = files
         .iter()
-        .filter(|f| {
-            f.path.starts_with("boards/")
-                && f.path
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|n| n.starts_with("print"))
-        })
+        .filter(|f| render::boards::is_print_document(&f.path))
         .map(|f| f.path.clone())
         .collect();
     let report = Report {
@@ -329,27 +323,50 @@ fn pipeline(
 /// Phase timings printed to stderr when `NIEMYET_TIMINGS` is set: where a build spends its
 /// time, for `scripts/bench.sh` and profiling (not part of the normal output).
 pub(crate) struct Phases {
-    last: Option<Instant>,
+    /// Wall clock and process CPU seconds at the last mark.
+    last: Option<(Instant, f64)>,
 }
 
 impl Phases {
     pub(crate) fn new() -> Phases {
         Phases {
-            last: std::env::var_os("NIEMYET_TIMINGS").map(|_| Instant::now()),
+            last: std::env::var_os("NIEMYET_TIMINGS").map(|_| (Instant::now(), cpu_seconds())),
         }
     }
 
     pub(crate) fn mark(&mut self, what: &str) {
-        if let Some(last) = self.last {
+        if let Some((last, last_cpu)) = self.last {
             let now = Instant::now();
+            let cpu = cpu_seconds();
+            // CPU beside wall time shows how well a phase uses the cores.
             eprintln!(
-                "timing: {what:<16} {:>8.1} ms{}",
+                "timing: {what:<16} {:>8.1} ms  cpu {:>7.1} ms{}",
                 (now - last).as_secs_f64() * 1e3,
+                (cpu - last_cpu) * 1e3,
                 memory_note()
             );
-            self.last = Some(now);
+            self.last = Some((now, cpu));
         }
     }
+}
+
+/// User + system CPU time of the whole process so far (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the stat line, in clock ticks (100 per second on
+    // Linux).
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// Resident and peak memory so far (Linux), to see which phase sets the peak.
