@@ -103,6 +103,57 @@ impl<'c> Site<'c> {
     /// [`Site::build`], reusing the sort keys and slugs of titles seen before (`serve` keeps
     /// them between rebuilds; computing them is most of this stage's cost).
     pub fn build_cached(content: &'c Content, titles: &mut TitleKeys) -> Site<'c> {
+        Site::assemble(content, &Site::order(content, titles))
+    }
+
+    /// The order of the procedures and their slugs: for each place in Vietnamese alphabetical
+    /// order of title (code breaks ties), the procedure's index in `content.procedures` and its
+    /// slug. It depends only on the procedures' titles and codes, so `serve` keeps it while an
+    /// edit leaves those alone.
+    pub fn order(content: &Content, titles: &mut TitleKeys) -> Vec<(usize, String)> {
+        // The collation key and the slug are costly (normalisation, tone placement): computed
+        // once per title, in parallel, not once per comparison. Same order as `vi_cmp`, then code.
+        let missing: Vec<&str> = {
+            let mut m: Vec<&str> = content
+                .procedures
+                .iter()
+                .map(|p| p.title.as_str())
+                .filter(|t| !titles.contains_key(*t))
+                .collect();
+            m.sort_unstable();
+            m.dedup();
+            m
+        };
+        let computed: Vec<(String, TitleKey)> = missing
+            .par_iter()
+            .map(|t| {
+                let key = TitleKey {
+                    collation: collation_key(t),
+                    slug: slugify(t),
+                };
+                (t.to_string(), key)
+            })
+            .collect();
+        titles.extend(computed);
+        let mut keyed: Vec<(&TitleKey, &Procedure, usize)> = content
+            .procedures
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&titles[p.title.as_str()], p, i))
+            .collect();
+        keyed.sort_by(|(ka, a, _), (kb, b, _)| {
+            ka.collation
+                .cmp(&kb.collation)
+                .then_with(|| a.title.cmp(&b.title))
+                .then_with(|| a.code.value.cmp(&b.code.value))
+        });
+        let slugs = unique_slugs(&keyed);
+        keyed.into_iter().map(|(_, _, i)| i).zip(slugs).collect()
+    }
+
+    /// The site model for procedures in `order` (from [`Site::order`] on the same titles and
+    /// codes).
+    pub fn assemble(content: &'c Content, order: &[(usize, String)]) -> Site<'c> {
         let lang = content.site.language;
         let mut fields: Vec<SiteField> = content
             .fields
@@ -167,45 +218,9 @@ impl<'c> Site<'c> {
             }
         }
 
-        // The collation key and the slug are costly (normalisation, tone placement): computed
-        // once per title, in parallel, not once per comparison. Same order as `vi_cmp`, then code.
-        let missing: Vec<&str> = {
-            let mut m: Vec<&str> = content
-                .procedures
-                .iter()
-                .map(|p| p.title.as_str())
-                .filter(|t| !titles.contains_key(*t))
-                .collect();
-            m.sort_unstable();
-            m.dedup();
-            m
-        };
-        let computed: Vec<(String, TitleKey)> = missing
-            .par_iter()
-            .map(|t| {
-                let key = TitleKey {
-                    collation: collation_key(t),
-                    slug: slugify(t),
-                };
-                (t.to_string(), key)
-            })
-            .collect();
-        titles.extend(computed);
-        let mut keyed: Vec<(&TitleKey, &Procedure)> = content
-            .procedures
-            .iter()
-            .map(|p| (&titles[p.title.as_str()], p))
-            .collect();
-        keyed.sort_by(|(ka, a), (kb, b)| {
-            ka.collation
-                .cmp(&kb.collation)
-                .then_with(|| a.title.cmp(&b.title))
-                .then_with(|| a.code.value.cmp(&b.code.value))
-        });
-        let slugs = unique_slugs(&keyed);
-        let sorted: Vec<&Procedure> = keyed.into_iter().map(|(_, p)| p).collect();
-        let mut procedures = Vec::with_capacity(sorted.len());
-        for (p, slug) in sorted.into_iter().zip(slugs) {
+        let mut procedures = Vec::with_capacity(order.len());
+        for (i, slug) in order {
+            let p = &content.procedures[*i];
             let (Some(&field), Some(&level)) = (
                 field_index.get(p.field.value.as_str()),
                 level_index.get(p.level.value.as_str()),
@@ -213,12 +228,7 @@ impl<'c> Site<'c> {
                 continue;
             };
             let posted_by: Vec<usize> = if p.units.is_empty() {
-                units
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, u)| u.level == level)
-                    .map(|(i, _)| i)
-                    .collect()
+                levels[level].units.clone()
             } else {
                 p.units
                     .iter()
@@ -228,7 +238,7 @@ impl<'c> Site<'c> {
             procedures.push(SiteProcedure {
                 p,
                 url: format!("thu-tuc/{slug}.html"),
-                slug,
+                slug: slug.clone(),
                 field,
                 level,
                 units: posted_by,
@@ -310,10 +320,10 @@ pub fn short_slug(slug: &str, max: usize) -> String {
 
 /// Slugs from titles; titles that fold to the same slug (`Ma`/`Mã`) get their code appended
 /// so each page has its own stable file.
-fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
+fn unique_slugs(sorted: &[(&TitleKey, &Procedure, usize)]) -> Vec<String> {
     let base: Vec<String> = sorted
         .iter()
-        .map(|(k, p)| {
+        .map(|(k, p, _)| {
             let s = k.slug.clone();
             let s = if s.is_empty() {
                 slugify(&p.code.value)
@@ -337,7 +347,7 @@ fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     base.iter()
         .zip(sorted)
-        .map(|(s, (_, p))| {
+        .map(|(s, (_, p, _))| {
             let mut slug = if count[s.as_str()] > 1 {
                 format!("{s}-{}", short_slug(&slugify(&p.code.value), 40))
             } else {

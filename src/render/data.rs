@@ -34,14 +34,17 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
         out.extend(ctx.emit_parts(path, &parts).map_err(|e| vec![e])?);
         Ok(())
     };
+    let records = records(ctx);
     put(
         paths::DATA_JSON,
-        procedures_json(ctx).map_err(|e| err(paths::DATA_JSON, e.to_string()))?,
+        procedures_json(ctx, records.json.clone())
+            .map_err(|e| err(paths::DATA_JSON, e.to_string()))?,
     )?;
     put(
         paths::DATA_CSV,
-        procedures_csv(ctx).map_err(|e| err(paths::DATA_CSV, e.to_string()))?,
+        procedures_csv(records.csv.clone()).map_err(|e| err(paths::DATA_CSV, e.to_string()))?,
     )?;
+    ctx.keep_state(STATE, records);
     let results = results_csv(ctx).map_err(|e| err(paths::DATA_RESULTS_CSV, e.to_string()))?;
     put(paths::DATA_RESULTS_CSV, Joined::whole(results))?;
     let schema = serde_json::to_vec_pretty(&crate::schema::procedure_schema())
@@ -81,6 +84,45 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
 }
 
 type Record = std::sync::Arc<Result<Vec<u8>, String>>;
+
+const STATE: &str = "data";
+
+/// Each procedure's record in `procedures.json` and row in `procedures.csv`, by place in the
+/// site order. Each depends on its procedure alone: `serve` keeps them between rebuilds and,
+/// while every procedure stays in its place, recomputes only those of the changed ones.
+struct Records {
+    json: Vec<Record>,
+    csv: Vec<Record>,
+}
+
+fn records(ctx: &RenderContext) -> Records {
+    let site = ctx.site;
+    let json = |i: usize| {
+        ctx.fragment("data.json", i, || {
+            serde_json::to_vec(&procedure_record(ctx, &site.procedures[i]))
+                .map_err(|e| e.to_string())
+        })
+    };
+    let csv = |i: usize| {
+        ctx.fragment("data.csv", i, || {
+            procedure_csv_row(ctx, i).map_err(|e| e.to_string())
+        })
+    };
+    if let (Some(mut kept), Some(scope)) = (ctx.take_state::<Records>(STATE), &ctx.scope)
+        && kept.json.len() == site.procedures.len()
+    {
+        for &i in &scope.procedures {
+            kept.json[i] = json(i);
+            kept.csv[i] = csv(i);
+        }
+        return kept;
+    }
+    let (json, csv) = (0..site.procedures.len())
+        .into_par_iter()
+        .map(|i| (json(i), csv(i)))
+        .unzip();
+    Records { json, csv }
+}
 
 /// A file as a head, records (each checked `Ok`) separated by `sep`, and a tail.
 struct Joined {
@@ -286,9 +328,8 @@ pub fn procedure_record<'a>(ctx: &'a RenderContext, sp: &'a SiteProcedure) -> Pr
     }
 }
 
-/// `{format, version, title, authority, licence, procedures: [...]}`, the records serialised
-/// in parallel and joined.
-fn procedures_json(ctx: &RenderContext) -> Result<Joined, String> {
+/// `{format, version, title, authority, licence, procedures: [...]}`, the records joined.
+fn procedures_json(ctx: &RenderContext, records: Vec<Record>) -> Result<Joined, String> {
     let c = &ctx.site.content.site;
     let mut head = serde_json::to_vec(&json!({
         "format": "niemyet-procedures",
@@ -298,18 +339,6 @@ fn procedures_json(ctx: &RenderContext) -> Result<Joined, String> {
         "licence": c.data_licence,
     }))
     .map_err(|e| e.to_string())?;
-    // Each record depends on its procedure alone: `serve` keeps those that did not change.
-    let records: Vec<Record> = ctx
-        .site
-        .procedures
-        .par_iter()
-        .enumerate()
-        .map(|(i, sp)| {
-            ctx.fragment("data.json", i, || {
-                serde_json::to_vec(&procedure_record(ctx, sp)).map_err(|e| e.to_string())
-            })
-        })
-        .collect();
     if let Some(Err(e)) = records.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
         return Err(e.clone());
     }
@@ -356,20 +385,10 @@ pub const PROCEDURES_CSV_HEADER: [&str; 14] = [
 /// letters of a CSV file as another encoding.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn procedures_csv(ctx: &RenderContext) -> Result<Joined, csv::Error> {
-    let site = ctx.site;
+fn procedures_csv(rows: Vec<Record>) -> Result<Joined, csv::Error> {
     let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(PROCEDURES_CSV_HEADER)?;
     let head = w.into_inner().map_err(|e| e.into_error())?;
-    // Each row depends on its procedure alone: `serve` keeps those that did not change.
-    let rows: Vec<Record> = (0..site.procedures.len())
-        .into_par_iter()
-        .map(|i| {
-            ctx.fragment("data.csv", i, || {
-                procedure_csv_row(ctx, i).map_err(|e| e.to_string())
-            })
-        })
-        .collect();
     if let Some(Err(e)) = rows.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
         return Err(std::io::Error::other(e.clone()).into());
     }

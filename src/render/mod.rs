@@ -287,6 +287,8 @@ type FragmentMap = HashMap<std::ffi::OsString, HashMap<&'static str, Arc<dyn Any
 #[derive(Default)]
 pub struct Fragments {
     by_file: Mutex<FragmentMap>,
+    /// What renderers keep by place in the site order (see [`RenderContext::take_state`]).
+    state: Mutex<HashMap<&'static str, Box<dyn Any + Send>>>,
 }
 
 impl Fragments {
@@ -297,6 +299,7 @@ impl Fragments {
 
     pub fn clear(&self) {
         self.lock().clear();
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, FragmentMap> {
@@ -318,6 +321,11 @@ pub struct Scope {
     pub rows: bool,
     /// Whether the form files some procedure links to changed: the forms index re-renders.
     pub forms: bool,
+    /// The procedures are those of the previous build at the same places, with the same pages,
+    /// fields, levels, counters and status: only the text of those in `procedures` changed, and
+    /// every renderer's list of paths stays. A renderer may patch what it kept from the
+    /// previous build (see [`RenderContext::take_state`]).
+    pub stable: bool,
 }
 
 impl<'a> RenderContext<'a> {
@@ -435,6 +443,33 @@ impl<'a> RenderContext<'a> {
             .or_default()
             .insert(kind, v.clone());
         v
+    }
+
+    /// What this renderer kept with [`RenderContext::keep_state`] in the previous `serve`
+    /// rebuild, when this one keeps every procedure in its place ([`Scope::stable`]); `None`
+    /// otherwise: compute it whole.
+    pub fn take_state<T: Any + Send>(&self, kind: &'static str) -> Option<T> {
+        let fragments = self.fragments?;
+        let kept = fragments
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(kind)?;
+        if !self.scope.as_ref().is_some_and(|s| s.stable) {
+            return None;
+        }
+        kept.downcast::<T>().ok().map(|b| *b)
+    }
+
+    /// Keep `value` for the next `serve` rebuild (nothing is kept in a plain build).
+    pub fn keep_state<T: Any + Send>(&self, kind: &'static str, value: T) {
+        if let Some(fragments) = self.fragments {
+            fragments
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(kind, Box::new(value));
+        }
     }
 
     /// Rows for a list of procedure indexes.
