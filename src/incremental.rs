@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Content, Procedure, Status};
 use crate::render::{Engine, Fragments, RENDERERS, RenderContext, Scope, SiteView};
-use crate::site::{Site, TitleKeys};
+use crate::site::{Place, Site, TitleKeys};
 use crate::theme::Theme;
 use crate::views::{self, ProcedureRow, ProcedureView};
 use crate::{Paths, format, load, validate};
@@ -50,20 +50,15 @@ impl Key {
     }
 }
 
-/// One procedure of the last good build, at its place in the site order.
+/// The file and key of a procedure of the last good build.
 struct Placed {
     file: OsString,
     key: Key,
-    url: String,
-    field: usize,
-    level: usize,
-    units: Vec<usize>,
 }
 
-/// The last good build's site order, and the views of its procedures by place.
+/// The last good build's procedures, by place in the site order.
 struct Last {
-    /// From [`Site::order`].
-    order: Vec<(usize, String)>,
+    places: Vec<Place>,
     placed: Vec<Placed>,
     views: Vec<ProcedureView>,
     rows: Vec<ProcedureRow>,
@@ -363,12 +358,10 @@ impl Incremental {
         let stable_places = last
             .as_ref()
             .and_then(|l| stable_places(l, content, &self.pending));
-        let (site, order) = match (&last, &stable_places) {
-            (Some(l), Some(_)) => (Site::assemble(content, &l.order), None),
-            _ => {
-                let order = Site::order(content, &mut self.titles);
-                (Site::assemble(content, &order), Some(order))
-            }
+        let mut last = last;
+        let site = match (&mut last, &stable_places) {
+            (Some(l), Some(_)) => Site::with_places(content, std::mem::take(&mut l.places)),
+            _ => Site::assemble(content, &Site::order(content, &mut self.titles)),
         };
         // The site-wide values (counts by field, level and counter…) cannot change while every
         // procedure keeps its place and listings.
@@ -424,11 +417,7 @@ impl Incremental {
                 }
                 last
             }
-            (last, _) => {
-                let order = order.expect("computed when places are not stable");
-                let last = self.rearrange(&site, engine, last, &mut scope);
-                Last { order, ..last }
-            }
+            (last, _) => self.rearrange(&site, engine, last, &mut scope),
         };
         phases.mark("views");
         let ctx = RenderContext {
@@ -529,6 +518,7 @@ impl Incremental {
         } = ctx;
         last.views = procedures;
         last.rows = rows;
+        last.places = site.into_places();
         self.last = Some(last);
         if let Some(v) = site_view {
             self.site_view = v;
@@ -552,14 +542,19 @@ impl Incremental {
         last: Option<Last>,
         scope: &mut Scope,
     ) -> Last {
-        let (mut old_views, old_placed): (Vec<Option<(ProcedureView, ProcedureRow)>>, Vec<Placed>) =
-            match last {
-                Some(l) => (
-                    l.views.into_iter().zip(l.rows).map(Some).collect(),
-                    l.placed,
-                ),
-                None => Default::default(),
-            };
+        type Old = (
+            Vec<Option<(ProcedureView, ProcedureRow)>>,
+            Vec<Placed>,
+            Vec<Place>,
+        );
+        let (mut old_views, old_placed, old_places): Old = match last {
+            Some(l) => (
+                l.views.into_iter().zip(l.rows).map(Some).collect(),
+                l.placed,
+                l.places,
+            ),
+            None => Default::default(),
+        };
         let old_at: HashMap<&OsStr, usize> = old_placed
             .iter()
             .enumerate()
@@ -574,7 +569,7 @@ impl Incremental {
                     return None;
                 }
                 let &o = old_at.get(file)?;
-                if old_placed[o].url != sp.url {
+                if old_places[o].url != sp.url {
                     return None;
                 }
                 old_views[o].take()
@@ -605,7 +600,7 @@ impl Incremental {
             scope.procedures.insert(i);
             let before = old_at
                 .get(sp.p.file.as_os_str())
-                .and_then(|&o| Some((&old_placed[o], old_views[o].take()?)));
+                .and_then(|&o| Some((&old_places[o], old_views[o].take()?)));
             match before {
                 // Same row in the same listings: only its own outputs change.
                 Some((o, (old_view, old_row)))
@@ -626,8 +621,8 @@ impl Incremental {
         }
         // Procedures that are gone.
         for (o, _) in old_views.iter().enumerate().filter(|(_, v)| v.is_some()) {
-            let o = &old_placed[o];
-            self.fragments.forget(Path::new(&o.file));
+            self.fragments.forget(Path::new(&old_placed[o].file));
+            let o = &old_places[o];
             touch(scope, o.field, o.level, &o.units);
         }
         let (views, rows) = views
@@ -640,14 +635,10 @@ impl Incremental {
             .map(|sp| Placed {
                 file: sp.p.file.as_os_str().to_os_string(),
                 key: Key::of(sp.p),
-                url: sp.url.clone(),
-                field: sp.field,
-                level: sp.level,
-                units: sp.units.clone(),
             })
             .collect();
         Last {
-            order: Vec::new(),
+            places: Vec::new(),
             placed,
             views,
             rows,
@@ -664,18 +655,18 @@ fn stable_places(
     pending: &HashSet<OsString>,
 ) -> Option<Vec<usize>> {
     let procedures = &content.procedures;
-    if last.order.len() != procedures.len()
+    if last.places.len() != procedures.len()
         || last
-            .order
+            .places
             .iter()
             .zip(&last.placed)
-            .any(|((i, _), placed)| procedures[*i].file.as_os_str() != placed.file)
+            .any(|(p, placed)| procedures[p.index].file.as_os_str() != placed.file)
     {
         return None;
     }
     let mut place = vec![0; procedures.len()];
-    for (s, (i, _)) in last.order.iter().enumerate() {
-        place[*i] = s;
+    for (s, p) in last.places.iter().enumerate() {
+        place[p.index] = s;
     }
     let mut places = Vec::with_capacity(pending.len());
     for file in pending {

@@ -25,31 +25,38 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
         }]
     };
     // Each file is handed on as soon as it is made (the catalogue's are tens of MB and written
-    // record by record, never joined); the page keeps only their sizes.
+    // record by record, never joined); the page keeps only their sizes. A partial rebuild
+    // (`serve`) hands on only the files that can have changed: the results and the schema
+    // depend on no procedure.
     let mut out: Vec<OutputFile> = Vec::new();
     let mut sizes: Vec<(&'static str, u64)> = Vec::new();
-    let mut put = |path: &'static str, file: Joined| -> Result<(), Vec<RenderError>> {
-        let parts = file.parts();
-        sizes.push((path, parts.iter().map(|p| p.len() as u64).sum()));
-        out.extend(ctx.emit_parts(path, &parts).map_err(|e| vec![e])?);
-        Ok(())
-    };
-    let records = records(ctx);
+    let mut put =
+        |path: &'static str, file: Joined, changed: bool| -> Result<(), Vec<RenderError>> {
+            let parts = file.parts();
+            sizes.push((path, parts.iter().map(|p| p.len() as u64).sum()));
+            if changed || ctx.is_full() {
+                out.extend(ctx.emit_parts(path, &parts).map_err(|e| vec![e])?);
+            }
+            Ok(())
+        };
+    let (records, changed) = records(ctx);
     put(
         paths::DATA_JSON,
         procedures_json(ctx, records.json.clone())
             .map_err(|e| err(paths::DATA_JSON, e.to_string()))?,
+        changed.0,
     )?;
     put(
         paths::DATA_CSV,
         procedures_csv(records.csv.clone()).map_err(|e| err(paths::DATA_CSV, e.to_string()))?,
+        changed.1,
     )?;
     ctx.keep_state(STATE, records);
     let results = results_csv(ctx).map_err(|e| err(paths::DATA_RESULTS_CSV, e.to_string()))?;
-    put(paths::DATA_RESULTS_CSV, Joined::whole(results))?;
+    put(paths::DATA_RESULTS_CSV, Joined::whole(results), false)?;
     let schema = serde_json::to_vec_pretty(&crate::schema::procedure_schema())
         .map_err(|e| err(paths::DATA_SCHEMA, e.to_string()))?;
-    put(paths::DATA_SCHEMA, Joined::whole(schema))?;
+    put(paths::DATA_SCHEMA, Joined::whole(schema), false)?;
 
     #[derive(Serialize)]
     struct FileRow {
@@ -95,7 +102,22 @@ struct Records {
     csv: Vec<Record>,
 }
 
-fn records(ctx: &RenderContext) -> Records {
+/// Every file of the open data, whatever the content.
+pub fn paths(_: &RenderContext) -> Vec<String> {
+    [
+        paths::DATA_JSON,
+        paths::DATA_CSV,
+        paths::DATA_RESULTS_CSV,
+        paths::DATA_SCHEMA,
+        paths::DATA,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The records, and whether any record of the JSON and of the CSV file can differ from the
+/// previous build's.
+fn records(ctx: &RenderContext) -> (Records, (bool, bool)) {
     let site = ctx.site;
     let json = |i: usize| {
         ctx.fragment("data.json", i, || {
@@ -111,17 +133,21 @@ fn records(ctx: &RenderContext) -> Records {
     if let (Some(mut kept), Some(scope)) = (ctx.take_state::<Records>(STATE), &ctx.scope)
         && kept.json.len() == site.procedures.len()
     {
+        let mut changed = (false, false);
         for &i in &scope.procedures {
-            kept.json[i] = json(i);
-            kept.csv[i] = csv(i);
+            let (j, c) = (json(i), csv(i));
+            changed.0 |= j != kept.json[i];
+            changed.1 |= c != kept.csv[i];
+            kept.json[i] = j;
+            kept.csv[i] = c;
         }
-        return kept;
+        return (kept, changed);
     }
     let (json, csv) = (0..site.procedures.len())
         .into_par_iter()
         .map(|i| (json(i), csv(i)))
         .unzip();
-    Records { json, csv }
+    (Records { json, csv }, (true, true))
 }
 
 /// A file as a head, records (each checked `Ok`) separated by `sep`, and a tail.

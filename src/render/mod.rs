@@ -549,7 +549,7 @@ pub const RENDERERS: &[Renderer] = &[
     Renderer {
         name: "data",
         render: data::render,
-        paths: None,
+        paths: Some(data::paths),
     },
     Renderer {
         name: "search",
