@@ -487,15 +487,20 @@ impl Incremental {
                     });
                 }
             }
-            for f in files {
-                if outputs
-                    .get(&f.path)
-                    .is_some_and(|old| old[..] == f.data[..])
-                {
-                    continue;
+            // Compared in parallel: a counter's print sets are megabytes each.
+            let same: Vec<bool> = files
+                .par_iter()
+                .map(|f| {
+                    outputs
+                        .get(&f.path)
+                        .is_some_and(|old| old[..] == f.data[..])
+                })
+                .collect();
+            for (f, same) in files.into_iter().zip(same) {
+                if !same {
+                    outcome.changed.push(f.path.clone());
+                    outputs.insert(f.path, Arc::new(f.data));
                 }
-                outcome.changed.push(f.path.clone());
-                outputs.insert(f.path, Arc::new(f.data));
             }
             // With every procedure in its place, the list of paths must not have changed.
             if cfg!(debug_assertions)
