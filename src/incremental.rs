@@ -6,6 +6,13 @@
 //! are reported. Any other change (site, fields, units, pages, forms, theme) or a change of
 //! the site-wide numbers every page can show reloads and re-renders everything.
 //!
+//! Most edits keep every procedure in its place (same files; the changed ones keep their title,
+//! code, field, level, counters and status): then the site model is rebuilt from the last
+//! one's places, only the changed files are checked and get new views, renderers are told so
+//! ([`Scope::stable`]) and their lists of paths are not asked for. The cost of such an edit
+//! does not grow with the other procedures, but for the few outputs that hold them all (the
+//! open-data files, compared and re-joined).
+//!
 //! The result after every update is byte-identical to a clean full build
 //! (`tests/incremental.rs` checks that).
 
@@ -387,16 +394,6 @@ impl Incremental {
         phases.mark("site + engine");
 
         let mut scope = Scope::default();
-        let touch = |scope: &mut Scope, field: usize, level: usize, units: &[usize]| {
-            scope.fields.insert(field);
-            scope.levels.insert(level);
-            scope.units.extend(units.iter().copied());
-            scope.rows = true;
-            scope.forms = true;
-        };
-        let forms_of = |v: &ProcedureView| -> Vec<String> {
-            v.documents.iter().map(|d| d.form_url.clone()).collect()
-        };
         let mut last = match (last, stable_places) {
             // Every procedure in its place: only the changed ones get new views.
             (Some(mut last), Some(places)) => {
@@ -589,16 +586,6 @@ impl Incremental {
                 (view, row)
             })
             .collect();
-        let touch = |scope: &mut Scope, field: usize, level: usize, units: &[usize]| {
-            scope.fields.insert(field);
-            scope.levels.insert(level);
-            scope.units.extend(units.iter().copied());
-            scope.rows = true;
-            scope.forms = true;
-        };
-        let forms_of = |v: &ProcedureView| -> Vec<String> {
-            v.documents.iter().map(|d| d.form_url.clone()).collect()
-        };
         for (i, (view, row)) in fresh.into_iter().zip(built) {
             let sp = &site.procedures[i];
             self.fragments.forget(&sp.p.file);
@@ -649,6 +636,20 @@ impl Incremental {
             rows,
         }
     }
+}
+
+/// Record that the listings of a procedure in `field`, `level` and `units` must re-render.
+fn touch(scope: &mut Scope, field: usize, level: usize, units: &[usize]) {
+    scope.fields.insert(field);
+    scope.levels.insert(level);
+    scope.units.extend(units.iter().copied());
+    scope.rows = true;
+    scope.forms = true;
+}
+
+/// The form files a procedure links to.
+fn forms_of(v: &ProcedureView) -> Vec<String> {
+    v.documents.iter().map(|d| d.form_url.clone()).collect()
 }
 
 /// When every procedure of the content keeps its place of the last build (the same files, and

@@ -520,7 +520,9 @@ pub struct Renderer {
     pub render: fn(&RenderContext) -> Rendered,
     /// For renderers that honour [`RenderContext::scope`]: every path a full build would
     /// produce, so a partial rebuild knows which earlier outputs still stand and which are
-    /// gone. `None`: the renderer always renders everything.
+    /// gone. `None`: the renderer always renders everything. The list may depend on the site
+    /// model and the procedures' status only: a rebuild with [`Scope::stable`] does not ask
+    /// for it (debug builds check it did not change).
     pub paths: Option<fn(&RenderContext) -> Vec<String>>,
 }
 
