@@ -307,13 +307,7 @@ fn pipeline(
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     let print: Vec<String> = files
         .iter()
-        .filter(|f| {
-            f.path.starts_with("boards/")
-                && f.path
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|n| n.starts_with("print"))
-        })
+        .filter(|f| render::boards::is_print_document(&f.path))
         .map(|f| f.path.clone())
         .collect();
     let report = Report {

@@ -68,7 +68,7 @@ enum Command {
     /// Build only the printable notice boards (list, detail sheets, feedback notice) into
     /// <output>/boards, keeping the rest of the output folder
     #[command(
-        after_help = "Examples:\n  niemyet boards --unit phuong-1          then open public/boards/phuong-1/print.html and print (A4)\n  niemyet boards --unit phuong-1 --field chung-thuc   writes public/boards/phuong-1/print-chung-thuc.html\n  niemyet boards                          every counter's boards\n\nWithout --unit or --field the whole boards/ folder is replaced; with them, only the files\nof the chosen counters and fields are written and the other boards stay."
+        after_help = "Examples:\n  niemyet boards --unit phuong-1          then open public/boards/phuong-1/index.html: it lists the files\n                                          to print (print.html, then the shared sheet set of its level)\n  niemyet boards --unit phuong-1 --field chung-thuc   writes public/boards/phuong-1/print-chung-thuc.html\n                                          and the shared set's part, boards/phieu/<level>.chung-thuc.html\n  niemyet boards                          every counter's boards\n\nWithout --unit or --field the whole boards/ folder is replaced; with them, only the files\nof the chosen counters and fields are written and the other boards stay."
     )]
     Boards {
         #[command(flatten)]

@@ -291,13 +291,18 @@ impl Staging {
                 return Ok(());
             }
         }
-        let file = fs::File::create(&target).map_err(|e| io_error("create", &target, e))?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-        parts
-            .iter()
-            .try_for_each(|p| w.write_all(p))
-            .and_then(|()| w.flush())
-            .map_err(|e| io_error("write", &target, e))
+        let mut file = fs::File::create(&target).map_err(|e| io_error("create", &target, e))?;
+        let written = if let [one] = parts {
+            // Most files are one buffer: write it straight, no copy through a buffer.
+            file.write_all(one)
+        } else {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            parts
+                .iter()
+                .try_for_each(|p| w.write_all(p))
+                .and_then(|()| w.flush())
+        };
+        written.map_err(|e| io_error("write", &target, e))
     }
 
     /// Carry file `rel` of the previous output over unchanged.

@@ -80,7 +80,7 @@ pub struct SyntaxError {
 
 /// Limits that keep hostile input (alias bombs, deep nesting, huge files) bounded in time
 /// and memory; generous for any real procedure file.
-fn options() -> serde_saphyr::Options {
+fn budget() -> serde_saphyr::Budget {
     let mut budget = serde_saphyr::Budget::default();
     // A procedure is a few hundred nodes and a province's units.yaml a few thousand; these
     // caps are far above that yet stop an alias bomb after a fraction of a second.
@@ -91,8 +91,12 @@ fn options() -> serde_saphyr::Options {
     budget.max_nodes = 100_000;
     budget.max_recorded_anchor_events = 100_000;
     budget.max_recorded_anchor_bytes = 4 * 1024 * 1024;
+    budget
+}
+
+fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
-        budget: Some(budget),
+        budget: Some(budget()),
         strict_booleans: true,
     }
 }
@@ -115,6 +119,16 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
             value: Value::Null,
         });
     }
+    if let Some(node) = fast::parse(source) {
+        return Ok(node);
+    }
+    parse_with_serde(source)
+}
+
+/// The authority: serde-saphyr with our budget. Every error message and every unusual
+/// document (anchors, tags, duplicate keys, ...) goes through here. Public for
+/// `examples/yaml_bench.rs`; the loader calls [`parse`].
+pub fn parse_with_serde(source: &str) -> Result<Node, SyntaxError> {
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(source, options()) {
         Ok(raw) => Ok(convert(raw)),
         Err(e) => {
@@ -156,6 +170,270 @@ fn humanize(message: &str) -> String {
         return "a tab is used for indentation; YAML indents with spaces only".to_string();
     }
     m
+}
+
+/// The fast path: the events of serde-saphyr's own parser (`granit_parser`), turned into a
+/// [`Node`] tree directly. Serde deserialisation with spans costs about twice the parse
+/// itself, and nearly every file is a plain document. Anything unusual (anchors, aliases,
+/// tags, merge or duplicate keys, several documents, a limit approached, any scanner error,
+/// any plain scalar whose resolution is not certain) returns `None`, and the serde path
+/// decides and words every error. `tests::fast_path_agrees_with_serde` holds the two to
+/// the same tree, positions included.
+mod fast {
+    use super::{Key, Node, Pos, Value, budget};
+    use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle, Span};
+    use std::borrow::Cow;
+
+    enum Frame {
+        Seq(Pos, Vec<Node>),
+        /// Entries so far, and the key waiting for its value.
+        Map(Pos, Vec<(Key, Node)>, Option<Key>),
+    }
+
+    /// The parser options serde-saphyr derives from the same budget (its
+    /// `Budget::parser_options`, comments off as in our build), so both paths scan alike.
+    fn parser_options(budget: &serde_saphyr::Budget) -> granit_parser::Options {
+        let mut o = granit_parser::Options::default();
+        o.simple_key_max_lookahead = budget.simple_key_max_lookahead;
+        o.flow_nesting_limit = budget.flow_nesting_limit;
+        o.block_nesting_limit = o
+            .block_nesting_limit
+            .max(budget.max_depth.saturating_add(1));
+        o.emit_comments = false;
+        o.strict_indentation = false;
+        o.bom_inside_document_as_content = false;
+        o
+    }
+
+    pub(super) fn parse(source: &str) -> Option<Node> {
+        // Beyond 4 GiB serde-saphyr drops byte offsets; never reached, but stay exact.
+        if source.len() >= u32::MAX as usize {
+            return None;
+        }
+        let budget = budget();
+        let (mut events, mut nodes, mut scalar_bytes, mut documents) = (0, 0, 0, 0);
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut root: Option<Node> = None;
+        for item in Parser::new_from_str_with_options(source, parser_options(&budget)) {
+            let (event, span) = item.ok()?;
+            // Stay strictly inside every budget the serde path enforces.
+            events += 1;
+            if events >= budget.max_events {
+                return None;
+            }
+            match event {
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+                Event::DocumentStart(_, version) => {
+                    documents += 1;
+                    if documents > 1 || version.is_some() {
+                        return None;
+                    }
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    nodes += 1;
+                    scalar_bytes += text.len();
+                    if nodes >= budget.max_nodes || scalar_bytes >= budget.max_total_scalar_bytes {
+                        return None;
+                    }
+                    let pos = pos_of(&span)?;
+                    if let Some(Frame::Map(_, _, key @ None)) = stack.last_mut() {
+                        *key = Some(Key {
+                            name: key_name(text, style)?,
+                            pos,
+                        });
+                    } else {
+                        let value = scalar(text, style)?;
+                        attach(&mut stack, &mut root, Node { pos, value })?;
+                    }
+                }
+                Event::SequenceStart(_, anchor, ref tag)
+                | Event::MappingStart(_, anchor, ref tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    nodes += 1;
+                    if nodes >= budget.max_nodes || stack.len() + 1 >= budget.max_depth {
+                        return None;
+                    }
+                    // A collection as a mapping key cannot be read as text.
+                    if let Some(Frame::Map(_, _, None)) = stack.last() {
+                        return None;
+                    }
+                    let pos = pos_of(&span)?;
+                    stack.push(match event {
+                        Event::SequenceStart(..) => Frame::Seq(pos, Vec::new()),
+                        _ => Frame::Map(pos, Vec::new(), None),
+                    });
+                }
+                Event::SequenceEnd => {
+                    let Some(Frame::Seq(pos, items)) = stack.pop() else {
+                        return None;
+                    };
+                    let node = Node {
+                        pos,
+                        value: Value::Seq(items),
+                    };
+                    attach(&mut stack, &mut root, node)?;
+                }
+                Event::MappingEnd => {
+                    let Some(Frame::Map(pos, entries, None)) = stack.pop() else {
+                        return None;
+                    };
+                    if has_duplicate_key(&entries) {
+                        return None;
+                    }
+                    let node = Node {
+                        pos,
+                        value: Value::Map(entries),
+                    };
+                    attach(&mut stack, &mut root, node)?;
+                }
+                _ => return None,
+            }
+        }
+        if documents != 1 || !stack.is_empty() {
+            return None;
+        }
+        root
+    }
+
+    /// Where serde-saphyr's `Spanned` puts a node: the span of its first event.
+    fn pos_of(span: &Span) -> Option<Pos> {
+        let start = span.start.byte_offset()?;
+        let end = span.end.byte_offset()?;
+        Some(Pos {
+            line: u32::try_from(span.start.line()).ok()?,
+            col: u32::try_from(span.start.col() + 1).ok()?,
+            offset: start,
+            len: end.saturating_sub(start),
+        })
+    }
+
+    fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) -> Option<()> {
+        match stack.last_mut() {
+            None if root.is_none() => *root = Some(node),
+            None => return None,
+            Some(Frame::Seq(_, items)) => items.push(node),
+            Some(Frame::Map(_, entries, key)) => entries.push((key.take()?, node)),
+        }
+        Some(())
+    }
+
+    /// serde-saphyr compares keys by text and resolved type; we only take keys that resolve
+    /// to text, so equal names are exactly its duplicates (which it refuses, located).
+    fn has_duplicate_key(entries: &[(Key, Node)]) -> bool {
+        if entries.len() <= 16 {
+            return entries
+                .iter()
+                .enumerate()
+                .any(|(i, (k, _))| entries[..i].iter().any(|(p, _)| p.name == k.name));
+        }
+        let mut names: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
+        names.sort_unstable();
+        names.windows(2).any(|w| w[0] == w[1])
+    }
+
+    fn key_name(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+        // `<<` is a merge key for serde-saphyr; let it merge.
+        if text == "<<" {
+            return None;
+        }
+        match style {
+            ScalarStyle::Plain if !matches!(plain(&text)?, Plain::Str) => None,
+            _ => Some(text.into_owned()),
+        }
+    }
+
+    fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
+        if style != ScalarStyle::Plain {
+            // Quoted and block scalars are text whatever they spell.
+            return Some(Value::Str(text.into_owned()));
+        }
+        Some(match plain(&text)? {
+            Plain::Null => Value::Null,
+            Plain::Bool(b) => Value::Bool(b),
+            Plain::Int(i) => Value::Int(i),
+            Plain::Float(f) => Value::Float(f),
+            Plain::Str => Value::Str(text.into_owned()),
+        })
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(super) enum Plain {
+        Null,
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Str,
+    }
+
+    /// How serde-saphyr's `deserialize_any` resolves a plain scalar (with `strict_booleans`
+    /// and its other defaults), for the spellings we are sure of; `None` for the rest.
+    /// Its order: null words, YAML 1.2 booleans, integers (decimal, 0x/0o/0b, `_`
+    /// separators, a leading zero refused), then Rust's float grammar plus `.inf`/`.nan`,
+    /// else text.
+    pub(super) fn plain(v: &str) -> Option<Plain> {
+        match v {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Plain::Null),
+            "true" | "True" | "TRUE" => return Some(Plain::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Plain::Bool(false)),
+            _ => {}
+        }
+        let b = v.as_bytes();
+        // Its resolvers trim these first; a plain scalar never carries them at its ends.
+        let pad = |c: &u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+        if b.first().is_some_and(pad) || b.last().is_some_and(pad) {
+            return None;
+        }
+        // Every integer and float spelling is ASCII letters, digits and `._+-`: anything
+        // else (a space, `/`, `:`, a Vietnamese letter) is text.
+        let number_char =
+            |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'+' | b'-');
+        if !b.iter().all(number_char) {
+            return Some(Plain::Str);
+        }
+        // A word: integers start with a digit or sign, `.inf`/`.nan` with a dot or sign,
+        // and Rust's `inf`/`nan` spellings are refused as typeless floats.
+        if b[0].is_ascii_alphabetic() {
+            return Some(Plain::Str);
+        }
+        let (negative, digits) = match v.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, v),
+        };
+        if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
+            // Leading zeros resolve as floats and long numbers may leave i64: not ours.
+            if digits.len() > 18 || (digits.len() > 1 && digits.starts_with('0')) {
+                return None;
+            }
+            let n: i64 = digits.parse().ok()?;
+            return Some(Plain::Int(if negative { -n } else { n }));
+        }
+        if !b[0].is_ascii_digit() {
+            return None;
+        }
+        let dots = b.iter().filter(|&&c| c == b'.').count();
+        let dashes = b.iter().filter(|&&c| c == b'-').count();
+        let digits_and = |extra: u8| b.iter().all(|&c| c.is_ascii_digit() || c == extra);
+        // A date such as 2026-06-15: a `-` after a digit fits no number.
+        if dashes > 0 && digits_and(b'-') {
+            return Some(Plain::Str);
+        }
+        if dots > 0 && digits_and(b'.') {
+            // A version such as 1.2.3 fits no number; 12.5 is a float.
+            if dots > 1 {
+                return Some(Plain::Str);
+            }
+            if v.len() <= 30 && !v.ends_with('.') {
+                let f: f64 = v.parse().ok()?;
+                return f.is_finite().then_some(Plain::Float(f));
+            }
+        }
+        None
+    }
 }
 
 /// Serde-facing mirror of [`Value`]; converted once after parsing.
@@ -297,6 +575,382 @@ mod tests {
             parse("# only a comment\n").unwrap().value,
             Value::Null
         ));
+    }
+
+    /// `None` when the trees agree, else where they differ.
+    fn difference(a: &Node, b: &Node, path: &str) -> Option<String> {
+        if a.pos != b.pos {
+            return Some(format!("{path}: position {:?} vs {:?}", a.pos, b.pos));
+        }
+        let differs = |what: String| Some(format!("{path}: {what}"));
+        match (&a.value, &b.value) {
+            (Value::Null, Value::Null) => None,
+            (Value::Bool(x), Value::Bool(y)) if x == y => None,
+            (Value::Int(x), Value::Int(y)) if x == y => None,
+            (Value::Float(x), Value::Float(y)) if x.to_bits() == y.to_bits() => None,
+            (Value::Str(x), Value::Str(y)) if x == y => None,
+            (Value::Seq(x), Value::Seq(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| difference(p, q, &format!("{path}[{i}]"))),
+            (Value::Map(x), Value::Map(y)) if x.len() == y.len() => {
+                x.iter().zip(y).find_map(|((kx, vx), (ky, vy))| {
+                    if kx.name != ky.name || kx.pos != ky.pos {
+                        return differs(format!("key {kx:?} vs {ky:?}"));
+                    }
+                    difference(vx, vy, &format!("{path}.{}", kx.name))
+                })
+            }
+            (x, y) => differs(format!("{x:?} vs {y:?}")),
+        }
+    }
+
+    /// Whether `source` took the fast path; panics if that path disagrees with serde-saphyr.
+    fn check(source: &str, name: &str) -> bool {
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+        let Some(fast) = fast::parse(source) else {
+            return false;
+        };
+        match parse_with_serde(source) {
+            Ok(slow) => {
+                if let Some(d) = difference(&fast, &slow, "$") {
+                    panic!("{name}: fast path differs from serde-saphyr at {d}\n{source}");
+                }
+            }
+            Err(e) => panic!(
+                "{name}: fast path accepted what serde-saphyr refuses ({}:{} {})\n{source}",
+                e.line, e.col, e.message
+            ),
+        }
+        true
+    }
+
+    fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files_under(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_serde_on_repository_files() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut yaml = Vec::new();
+        for dir in ["content", "tests/fixtures", "themes"] {
+            files_under(&root.join(dir), &mut yaml);
+        }
+        yaml.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"));
+        assert!(yaml.len() > 50, "found only {} YAML files", yaml.len());
+        let mut fast_content = 0;
+        for path in &yaml {
+            let text = std::fs::read_to_string(path).unwrap();
+            let took_fast = check(&text, &path.display().to_string());
+            if took_fast && path.starts_with(root.join("content")) {
+                fast_content += 1;
+            }
+        }
+        // The example site must stay on the fast path, or the speed-up silently vanishes.
+        let content = yaml.iter().filter(|p| p.starts_with(root.join("content")));
+        assert_eq!(
+            fast_content,
+            content.count(),
+            "example files left the fast path"
+        );
+        // The fuzz corpus holds arbitrary bytes that once found new paths in the loader.
+        let mut corpus = Vec::new();
+        files_under(&root.join("fuzz/corpus/load"), &mut corpus);
+        for path in &corpus {
+            let bytes = std::fs::read(path).unwrap();
+            check(
+                &String::from_utf8_lossy(&bytes),
+                &path.display().to_string(),
+            );
+        }
+    }
+
+    /// Plain scalars in every spelling family serde-saphyr resolves, and what it gives.
+    const SCALARS: &[&str] = &[
+        "",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "nULL",
+        "true",
+        "True",
+        "TRUE",
+        "tRUE",
+        "false",
+        "False",
+        "FALSE",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "Yes",
+        "0",
+        "-0",
+        "+0",
+        "1",
+        "-1",
+        "+1",
+        "007",
+        "-007",
+        "08",
+        "0.5",
+        "00.5",
+        "12.5",
+        "-12.5",
+        "+12.5",
+        "1.",
+        ".5",
+        "1.5.2",
+        "1..2",
+        "1e3",
+        "1E3",
+        "1e-3",
+        "1.5e+3",
+        "-1e3",
+        "1e999",
+        "123456789012345678",
+        "1234567890123456789",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "18446744073709551616",
+        "0x1F",
+        "0X1F",
+        "0o17",
+        "0O17",
+        "0b101",
+        "0B101",
+        "-0x1F",
+        "+0x1F",
+        "0x",
+        "0xg",
+        "1_000",
+        "1__000",
+        "_1000",
+        "1000_",
+        "1_0.5",
+        ".inf",
+        ".Inf",
+        ".INF",
+        "-.inf",
+        "+.inf",
+        ".nan",
+        ".NaN",
+        ".NAN",
+        "-.nan",
+        "+.nan",
+        "inf",
+        "-inf",
+        "infinity",
+        "Infinity",
+        "nan",
+        "NaN",
+        "-nan",
+        "e5",
+        "E5",
+        "2026-06-15",
+        "2026-6-5",
+        "2026-06-15T10:00:00Z",
+        "10/2019/NĐ-CP",
+        "08:00",
+        "1:30",
+        "12:30:45",
+        "1-",
+        "1-2",
+        "1+2",
+        "+",
+        "-",
+        ".",
+        "..",
+        "-.",
+        "a.b",
+        "a-b",
+        "a_b",
+        "ab1",
+        "1ab",
+        "1a",
+        "0a",
+        "1 000",
+        "8000 đồng",
+        "Hà Nội",
+        "x",
+        "Lệ phí",
+        "in_person",
+        "citizen",
+        "hồ sơ",
+        "<<",
+        "=",
+        "a # not a comment?",
+        "100%",
+        "50.000",
+        "1.000.000",
+        "3,5",
+    ];
+
+    #[test]
+    fn fast_path_agrees_with_serde_on_tricky_scalars_and_documents() {
+        let mut docs: Vec<String> = Vec::new();
+        for s in SCALARS {
+            docs.push(format!("v: {s}\n"));
+            docs.push(format!("- {s}\n- x\n"));
+            docs.push(format!("{{a: {s}, b: [{s}, {s}]}}\n"));
+            docs.push(format!("{s}: 1\n"));
+            docs.push(format!("k: '{s}'\n\"{s}\": \"{s}\"\n"));
+            docs.push(format!("{s}\n"));
+            docs.push(format!("a:\n  b:\n    - c: {s}\n      d: {s}\n"));
+        }
+        for header in ["|", "|-", "|+", ">", ">-", ">+", "|2", ">1-", "|+2"] {
+            for body in [
+                "  one\n  two\n",
+                "  one\n\n  two\n\n\n",
+                "  one\n    indented\n  back\n",
+                "   three spaces\n",
+                "  trailing  \n",
+                "",
+                "\n\n",
+            ] {
+                docs.push(format!("t: {header}\n{body}n: 1\n"));
+                docs.push(format!("t: {header}\n{body}"));
+                docs.push(format!("- {header}\n{body}- x\n"));
+            }
+        }
+        docs.extend(
+            [
+                "",
+                "\n",
+                "# only\n",
+                "---\n",
+                "---\na: 1\n",
+                "a: 1\n...\n",
+                "---\na: 1\n---\nb: 2\n",
+                "a: 1\n---\n",
+                "%YAML 1.2\n---\na: 1\n",
+                "%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+                "a: !!str 1\n",
+                "a: !!int \"1\"\n",
+                "a: ! 1\n",
+                "a: &x 1\nb: *x\n",
+                "a: &x [1, 2]\n",
+                "base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n",
+                "a: 1\na: 2\n",
+                "a: 1\n'a': 2\n",
+                "a: 1\n\"a\": 2\n",
+                "1: a\n01: b\n",
+                "1: a\n0x1: b\n",
+                "? [a, b]\n: c\n",
+                "? {a: 1}\n: c\n",
+                "? a\n: b\n",
+                "? |\n  block key\n: v\n",
+                "a:\n",
+                "a:\nb:\n",
+                "a: []\nb: {}\nc: [[], {}]\n",
+                "- - - deep\n",
+                "[a, [b, [c, {d: e}]]]\n",
+                "{a: 1, b: {c: 2}}\n",
+                "a: b\nc\n",
+                "a: \"unterminated\n",
+                "a: [1, 2\n",
+                "a:\n\t- b\n",
+                "a: 1\n  b: 2\n",
+                "a: 'it''s'\nb: \"tab\\there\\u00e9\\x41\"\nc: \"line\\\n  joined\"\n",
+                "a: plain\n  continued\n  on lines\n",
+                "a: plain\n\n  with blank\n",
+                "a: 'single\n  folded'\n",
+                "a: \"double\n\n  folded\"\n",
+                "a: 1\r\nb: two\r\nc: |\r\n  x\r\n  y\r\n",
+                "\u{feff}a: 1\n",
+                "a: 1 # comment\n# between\nb: [x, # c\n  y]\n",
+                "a: x\u{a0}\nb: \u{3000}y\n",
+                "a: \"\u{1F600}\"\nb: Tiếng Việt có dấu\n",
+                "a: -\nb: - x\n",
+                "- a\n-\n- c\n",
+                "a: { }\nb: [ ]\n",
+                "a: {b, c: }\n",
+                "[a, b]: c\n",
+                "a: b: c\n",
+                "a: @x\n",
+                "a: `x\n",
+                "a: %x\n",
+                "a: |\n  x\n b: 2\n",
+                "a:    spaced   \nb:\t1\n",
+                "key with spaces: 1\n\"quoted key\": 2\n",
+                "a: 1\n...\n---\nb: 1\n",
+                "...\n",
+                "a: !!binary aGk=\n",
+                "a: !!null ''\n",
+                "a: !!float 1\n",
+            ]
+            .map(String::from),
+        );
+        let mut long = String::new();
+        for i in 0..200 {
+            long.push_str(&format!("k{i}: v{i}\n"));
+        }
+        docs.push(long.clone());
+        long.push_str("k17: again\n");
+        docs.push(long);
+        let deep = |n: usize| {
+            let mut d = String::new();
+            for i in 0..n {
+                d.push_str(&" ".repeat(i * 2));
+                d.push_str("a:\n");
+            }
+            d
+        };
+        docs.push(deep(30));
+        docs.push(deep(70));
+        docs.push(format!("{}{}\n", "[".repeat(70), "]".repeat(70)));
+
+        let mut fast = 0;
+        for (i, doc) in docs.iter().enumerate() {
+            if check(doc, &format!("document {i}")) {
+                fast += 1;
+            }
+        }
+        assert!(
+            fast * 2 > docs.len(),
+            "only {fast} of {} took the fast path",
+            docs.len()
+        );
+    }
+
+    #[test]
+    fn fast_path_resolves_the_common_spellings_itself() {
+        use fast::Plain;
+        for (s, want) in [
+            ("", Some(Plain::Null)),
+            ("~", Some(Plain::Null)),
+            ("True", Some(Plain::Bool(true))),
+            ("yes", Some(Plain::Str)),
+            ("8000", Some(Plain::Int(8000))),
+            ("-3", Some(Plain::Int(-3))),
+            ("12.5", Some(Plain::Float(12.5))),
+            ("2026-06-15", Some(Plain::Str)),
+            ("10/2019/NĐ-CP", Some(Plain::Str)),
+            ("1.2.3", Some(Plain::Str)),
+            ("in_person", Some(Plain::Str)),
+            ("0x1F", None),
+            ("1_000", None),
+            ("007", None),
+            (".inf", None),
+            ("1e3", None),
+        ] {
+            assert_eq!(fast::plain(s), want, "{s:?}");
+        }
     }
 
     #[test]

@@ -21,6 +21,45 @@ fn list_codes(html: &str) -> Vec<String> {
     codes(html, "<td class=\"code\">", "</td>")
 }
 
+/// The documents a counter's index says make its whole wall set (`<ol class="boards wall">`),
+/// as paths under `public/`.
+fn wall_documents(t: &SiteTest, unit: &str) -> Vec<String> {
+    let index = t.read(&format!("public/boards/{unit}/index.html"));
+    let wall = index
+        .split("<ol class=\"boards wall\">")
+        .nth(1)
+        .and_then(|s| s.split("</ol>").next())
+        .unwrap_or_else(|| panic!("{unit}/index.html lists no wall set"));
+    wall.split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|href| match href.strip_prefix("../../") {
+            Some(rel) => format!("public/{rel}"),
+            None => format!("public/boards/{unit}/{href}"),
+        })
+        .collect()
+}
+
+/// Every sheet the wall set of `unit` prints, document by document, checked against its list
+/// board: each listed procedure exactly once. Returns the documents.
+fn check_wall_covers_the_list(t: &SiteTest, unit: &str) -> Vec<String> {
+    let docs = wall_documents(t, unit);
+    assert_eq!(
+        docs[0],
+        format!("public/boards/{unit}/print.html"),
+        "{unit}: own file first"
+    );
+    let mut printed: Vec<String> = docs.iter().flat_map(|d| sheet_codes(&t.read(d))).collect();
+    let mut listed = list_codes(&t.read(&format!("public/boards/{unit}/danh-muc.html")));
+    printed.sort();
+    listed.sort();
+    assert_eq!(
+        printed, listed,
+        "{unit}: every listed procedure printed exactly once"
+    );
+    docs
+}
+
 #[test]
 fn every_counter_of_the_example_gets_its_boards() {
     let t = SiteTest::example();
@@ -41,12 +80,33 @@ fn every_counter_of_the_example_gets_its_boards() {
             );
         }
         assert!(index.contains(&format!("href=\"../boards/{id}/print.html\"")));
-        // print.html: the list board, the feedback notice, and a sheet for each listed code,
-        // in the list's order.
+        // print.html: the list board and the feedback notice; the sheets are in the shared
+        // set of the counter's level (every procedure of the example is posted by every
+        // counter of its level), which its index names.
         let print = t.read(&format!("public/boards/{id}/print.html"));
         let listed = list_codes(&print);
         assert!(!listed.is_empty(), "{id} posts nothing");
-        assert_eq!(sheet_codes(&print), listed, "{id}: sheets in list order");
+        assert!(
+            sheet_codes(&print).is_empty(),
+            "{id}: no shared sheet in print.html"
+        );
+        let docs = check_wall_covers_the_list(&t, id);
+        let level = if *id == "thi-xa-nga-nam" {
+            "district"
+        } else {
+            "commune"
+        };
+        assert_eq!(
+            docs[1..],
+            [format!("public/boards/phieu/{level}.html")],
+            "{id}: its own file and its level's shared set"
+        );
+        // The shared set holds the sheets in list order.
+        assert_eq!(
+            sheet_codes(&t.read(&docs[1])),
+            listed,
+            "{id}: sheets in list order"
+        );
         assert!(print.contains("Địa chỉ tiếp nhận phản ánh, kiến nghị về quy định hành chính"));
         assert!(print.contains("Văn phòng Hội đồng nhân dân và Ủy ban nhân dân thị xã Ngã Năm"));
         assert!(print.contains("0299 3867 110") && print.contains("phananh@ngangam.example.vn"));
@@ -67,6 +127,56 @@ fn every_counter_of_the_example_gets_its_boards() {
     for page in [&town, &ward] {
         assert!(!page.contains("cong-nhan-gia-dinh-van-hoa-theo-thong-tu-12-2011"));
     }
+    // Each sheet is printed once for all the counters that post it: two shared sets, and the
+    // boards index names them.
+    let mut sheets: Vec<String> = ["district", "commune"]
+        .iter()
+        .flat_map(|l| sheet_codes(&t.read(&format!("public/boards/phieu/{l}.html"))))
+        .collect();
+    let n = sheets.len();
+    sheets.sort();
+    sheets.dedup();
+    assert_eq!(sheets.len(), n, "a sheet in two shared sets");
+    assert_eq!(n, 50);
+    for l in ["district", "commune"] {
+        assert!(index.contains(&format!("href=\"../boards/phieu/{l}.html\"")));
+    }
+}
+
+#[test]
+fn a_counter_that_posts_more_than_its_level_prints_those_sheets_itself() {
+    let t = SiteTest::fixture("minimal");
+    t.run(&["build", "--posting-date", "2026-11-20"])
+        .assert_code(0);
+    // The copy of a civil-status extract is posted by commune A alone (`units: [xa-a]`); birth
+    // registration by both communes.
+    let a = check_wall_covers_the_list(&t, "xa-a");
+    let b = check_wall_covers_the_list(&t, "xa-b");
+    assert_eq!(a[1..], ["public/boards/phieu/commune.html"]);
+    assert_eq!(b[1..], ["public/boards/phieu/commune.html"]);
+    assert_eq!(sheet_codes(&t.read(&a[0])), ["2.000635"]);
+    assert_eq!(sheet_codes(&t.read(&b[0])), Vec::<String>::new());
+    assert_eq!(sheet_codes(&t.read(&a[1])), ["1.001193"]);
+    t.check_file_contains(
+        "public/boards/xa-a/index.html",
+        "kèm phiếu thông tin của 1 thủ tục chỉ nơi này niêm yết",
+    );
+    // print.html points to the rest of the wall set (on screen only).
+    t.check_file_contains(
+        "public/boards/xa-b/print.html",
+        "<nav class=\"screen-only parts\"",
+    );
+    t.check_file_contains(
+        "public/boards/xa-b/print.html",
+        "href=\"../../boards/phieu/commune.html\"",
+    );
+    // The district counter posts only an abolished procedure: nothing shared, nothing to print
+    // but its own file.
+    assert_eq!(
+        wall_documents(&t, "huyen"),
+        ["public/boards/huyen/print.html"]
+    );
+    assert!(!t.path("public/boards/phieu/district.html").exists());
 }
 
 #[test]
@@ -200,12 +310,15 @@ fn boards_only_merges_into_a_built_site() {
     let site_page = t.read("public/thu-tuc/dang-ky-khai-sinh.html");
     t.run(&["boards", "--unit", "xa-a", "--posting-date", "2019-06-15"])
         .assert_code(0)
-        .assert_stdout_contains("public/boards/xa-a/print.html");
-    // The website is untouched; the chosen counter's boards carry the new date, the other
-    // counters' boards stay as the full build left them.
+        .assert_stdout_contains("public/boards/xa-a/print.html")
+        .assert_stdout_contains("public/boards/phieu/commune.html");
+    // The website is untouched; the chosen counter's boards, with the shared set it prints,
+    // carry the new date, the other counters' boards stay as the full build left them.
     assert_eq!(t.read("public/thu-tuc/dang-ky-khai-sinh.html"), site_page);
     assert!(t.path("public/index.html").is_file());
-    t.check_file_contains("public/boards/xa-a/print.html", "15/06/2019");
+    for doc in check_wall_covers_the_list(&t, "xa-a") {
+        t.check_file_contains(&doc, "15/06/2019");
+    }
     t.check_file_doesnt_contain("public/boards/xa-b/print.html", "15/06/2019");
     assert!(t.path("public/boards/index.html").is_file());
 }
@@ -228,6 +341,7 @@ fn boards_only_into_an_empty_folder_prints_on_its_own() {
         "boards/index.html",
         "boards/xa-a/print.html",
         "boards/huyen/print.html",
+        "boards/phieu/commune.html",
         "boards/thu-tuc/dang-ky-khai-sinh.html",
         "static/boards.css",
         ".niemyet-output",
@@ -242,11 +356,21 @@ fn boards_for_one_field_go_to_their_own_print_file() {
     let t = SiteTest::fixture("minimal");
     t.run(&["boards", "--unit", "xa-a", "--field", "ho-tich"])
         .assert_code(0)
-        .assert_stdout_contains("public/boards/xa-a/print-ho-tich.html");
+        .assert_stdout_contains("public/boards/xa-a/print-ho-tich.html")
+        .assert_stdout_contains("public/boards/phieu/commune.ho-tich.html");
+    // The counter's file: the field's list and the sheets only it posts; the shared part: the
+    // others. Together, every listed procedure once.
     let part = t.read("public/boards/xa-a/print-ho-tich.html");
-    assert_eq!(sheet_codes(&part), list_codes(&part));
-    assert!(list_codes(&part).contains(&"1.001193".to_string()));
+    let shared = t.read("public/boards/phieu/commune.ho-tich.html");
+    let mut listed = list_codes(&part);
+    assert_eq!(listed, ["2.000635", "1.001193"]);
+    assert_eq!(sheet_codes(&part), ["2.000635"]);
+    let mut printed = [sheet_codes(&part), sheet_codes(&shared)].concat();
+    printed.sort();
+    listed.sort();
+    assert_eq!(printed, listed);
     assert!(!t.path("public/boards/xa-a/print.html").exists());
+    assert!(!t.path("public/boards/phieu/commune.html").exists());
 }
 
 #[test]
@@ -266,34 +390,152 @@ fn unknown_counter_or_field_is_a_usage_error_listing_the_ids() {
 }
 
 #[test]
-fn a_counter_with_very_many_procedures_prints_field_by_field() {
+fn print_documents_with_very_many_sheets_are_split_by_field() {
     let t = SiteTest::fixture("minimal");
     let n = niemyet::render::boards::PRINT_SPLIT + 1;
-    for i in 0..n {
+    // n district procedures (all the district's: its shared set), and n that commune A alone
+    // posts (its own sheets).
+    for i in 0..2 * n {
         let field = if i % 2 == 0 { "ho-tich" } else { "dat-dai" };
+        let (level, units) = if i < n {
+            ("district", "")
+        } else {
+            ("commune", "units: [xa-a]\n")
+        };
         t.write(
             &format!("content/procedures/gen/p{i}.yaml"),
             &format!(
-                "code: \"9.{i:06}\"\ntitle: Thủ tục thử số {i}\nfield: {field}\nlevel: district\n\
+                "code: \"9.{i:06}\"\ntitle: Thủ tục thử số {i}\nfield: {field}\nlevel: {level}\n{units}\
                  steps: [Nộp hồ sơ.]\nchannels:\n  - {{method: in_person, duration: 3 working days}}\n\
-                 documents:\n  - {{name: Đơn}}\nresult: Giấy xác nhận\nagency: UBND huyện\n"
+                 documents:\n  - {{name: Đơn}}\nresult: Giấy xác nhận\nagency: UBND\n"
             ),
         );
     }
     t.build();
-    let print = t.read("public/boards/huyen/print.html");
+    // The district's shared set, one document per field; its print.html has no sheet.
+    let docs = check_wall_covers_the_list(&t, "huyen");
+    assert_eq!(
+        docs[1..],
+        [
+            "public/boards/phieu/district.ho-tich.html",
+            "public/boards/phieu/district.dat-dai.html"
+        ]
+    );
+    assert!(!t.path("public/boards/phieu/district.html").exists());
+    // Commune A's own sheets, one document per field (each with that field's list), then
+    // the commune set, small enough to stay whole.
+    let docs = check_wall_covers_the_list(&t, "xa-a");
+    assert_eq!(
+        docs[1..],
+        [
+            "public/boards/xa-a/print-ho-tich.html",
+            "public/boards/xa-a/print-dat-dai.html",
+            "public/boards/phieu/commune.html"
+        ]
+    );
+    let print = t.read("public/boards/xa-a/print.html");
     assert!(
         sheet_codes(&print).is_empty(),
-        "no sheets in the split print.html"
+        "no sheets in a split print.html"
     );
-    assert!(print.contains("href=\"print-ho-tich.html\""));
-    let ho_tich = t.read("public/boards/huyen/print-ho-tich.html");
-    let dat_dai = t.read("public/boards/huyen/print-dat-dai.html");
+    assert!(print.contains("href=\"../../boards/xa-a/print-ho-tich.html\""));
     assert_eq!(
-        sheet_codes(&ho_tich).len() + sheet_codes(&dat_dai).len(),
-        n,
-        "every procedure of the counter in one of the field files (its abolished one on none)"
+        list_codes(&t.read("public/boards/xa-a/print-dat-dai.html")).len(),
+        (n..2 * n).filter(|i| i % 2 == 1).count(),
+        "the field's list heads its document"
     );
-    // Communes are under the threshold: one print.html with everything.
-    assert!(!t.path("public/boards/xa-a/print-ho-tich.html").exists());
+    // Commune B posts none of them: its wall set is unchanged.
+    assert_eq!(
+        check_wall_covers_the_list(&t, "xa-b")[1..],
+        ["public/boards/phieu/commune.html"]
+    );
+}
+
+/// `serve`: a sheet's edit rewrites its sheet and the one print document that holds it, not
+/// every counter's; a procedure that moves between a shared set and a counter's own file
+/// leaves the boards as a clean build makes them.
+#[test]
+fn serve_rewrites_the_one_print_document_that_holds_an_edited_sheet() {
+    use niemyet::incremental::Incremental;
+    let t = SiteTest::fixture("minimal");
+    let paths = niemyet::Paths {
+        root: t.dir.path().to_path_buf(),
+        content: t.path("content"),
+        theme: None,
+        output: t.path("public"),
+    };
+    let boards = |outputs: Vec<(&str, &[u8])>| -> Vec<(String, Vec<u8>)> {
+        outputs
+            .into_iter()
+            .filter(|(p, _)| p.starts_with("boards/"))
+            .map(|(p, d)| (p.to_string(), d.to_vec()))
+            .collect()
+    };
+    let clean = || {
+        let (content, _) = niemyet::check(&paths, false);
+        let content = content.expect("content builds");
+        let theme = niemyet::theme::Theme::load(None).unwrap();
+        let site = niemyet::site::Site::build(&content);
+        let mut files = niemyet::render_site(&site, &theme, &paths.content).unwrap();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        boards(
+            files
+                .iter()
+                .map(|f| (f.path.as_str(), &f.data[..]))
+                .collect(),
+        )
+    };
+    let mut engine = Incremental::new(paths.clone());
+    assert!(engine.build_full().ok);
+    let birth = t.path("content/procedures/ho-tich/dang-ky-khai-sinh.yaml");
+    let copy = t.path("content/procedures/ho-tich/cap-ban-sao-trich-luc.yaml");
+    let update = |engine: &mut Incremental, file: &std::path::Path, from: &str, to: &str| {
+        t.edit(
+            file.strip_prefix(t.dir.path()).unwrap().to_str().unwrap(),
+            from,
+            to,
+        );
+        let out = engine.update(&[file.to_path_buf()]);
+        assert!(out.ok, "{:?}", out.diagnostics.items);
+        assert_eq!(
+            boards(engine.outputs().into_iter().collect()),
+            clean(),
+            "after {to:?}"
+        );
+        out
+    };
+
+    // Birth registration is in the communes' shared set.
+    let out = update(&mut engine, &birth, "Nộp tờ khai.", "Nộp tờ khai đã ký.");
+    let mut boards_changed: Vec<&String> = out
+        .changed
+        .iter()
+        .filter(|p| p.starts_with("boards/"))
+        .collect();
+    boards_changed.sort();
+    assert_eq!(
+        boards_changed,
+        [
+            "boards/phieu/commune.html",
+            "boards/thu-tuc/dang-ky-khai-sinh.html"
+        ]
+    );
+    // Posted by commune B alone: out of the shared set (now empty, so gone) into B's file.
+    let out = update(
+        &mut engine,
+        &birth,
+        "level: commune\n",
+        "level: commune\nunits: [xa-b]\n",
+    );
+    assert!(
+        out.removed
+            .contains(&"boards/phieu/commune.html".to_string())
+    );
+    assert_eq!(
+        sheet_codes(std::str::from_utf8(&engine.get("boards/xa-b/print.html").unwrap()).unwrap()),
+        ["1.001193"]
+    );
+    // Both communes post the extract copy: it joins a shared set again.
+    update(&mut engine, &copy, "units: [xa-a]", "units: [xa-b, xa-a]");
+    update(&mut engine, &birth, "units: [xa-b]\n", "");
 }

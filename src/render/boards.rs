@@ -1,18 +1,24 @@
 //! The notice boards a one-stop counter posts on its wall (Decree 63/2010/NĐ-CP, Circular
 //! 02/2017/TT-VPCP): for each counter a list board, a detail sheet per procedure and the
-//! feedback notice, plus `print.html`, the whole set in one document for A4.
+//! feedback notice, in print documents for A4.
 //!
 //! Output, under `boards/`:
-//! - `index.html`: every counter's set;
-//! - `<unit>/index.html`, `<unit>/danh-muc.html` (list board), `<unit>/print.html`, and, for a
-//!   counter with more than [`PRINT_SPLIT`] procedures (or when asked with `--field`),
-//!   `<unit>/print-<field>.html`;
-//! - `thu-tuc/<slug>.html`: one detail sheet per procedure, shared by every counter;
+//! - `index.html`: every counter's set and the shared sheet sets;
+//! - `<unit>/index.html` (which files make the counter's whole wall set), `<unit>/danh-muc.html`
+//!   (list board), `<unit>/print.html` (list board, feedback notice, and the sheets of the
+//!   procedures only this counter posts), and, when those are more than [`PRINT_SPLIT`] (or
+//!   when asked with `--field`), `<unit>/print-<field>.html` for them instead;
+//! - `phieu/<level>.html`: the shared sheet set of a level, the sheets of the procedures every
+//!   counter of that level posts (all commune-level procedures for 99 communes), printed once
+//!   for all of them; `phieu/<level>.<field>.html` instead, one per field, above
+//!   [`PRINT_SPLIT`];
+//! - `thu-tuc/<slug>.html`: one detail sheet per procedure, to reprint one alone;
 //! - `qr/<slug>.svg`: the QR code of the procedure's web page (only when `base_url` is set);
 //! - `phan-anh-kien-nghi.html`: the feedback notice (site-wide, the same for every counter).
 //!
-//! Each sheet is rendered once as an HTML fragment; pages and print sets concatenate fragments,
-//! so 99 communes sharing 150 procedures cost 150 renders, not 14,850.
+//! Each sheet is rendered once as an HTML fragment and written twice (its own page and the one
+//! print document that holds it), so 99 communes sharing 150 procedures cost 150 renders and
+//! 150 printed copies, not 14,850.
 
 use std::collections::HashSet;
 
@@ -22,11 +28,11 @@ use tera::Context;
 
 use super::{OutputFile, RenderContext, RenderError, tera_message, unit_item};
 use crate::format;
-use crate::site::{SiteUnit, id_segment};
+use crate::site::{Site, SiteUnit, id_segment};
 use crate::views::ProcedureView;
 
-/// A counter with more procedures than this gets one print document per field instead of one
-/// for everything: a browser cannot lay out tens of thousands of pages in one go.
+/// A print document with more sheets than this is split into one per field: a browser cannot
+/// lay out tens of thousands of pages in one go.
 pub const PRINT_SPLIT: usize = 300;
 
 pub const INDEX: &str = "boards/index.html";
@@ -35,7 +41,7 @@ pub const FEEDBACK: &str = "boards/phan-anh-kien-nghi.html";
 /// this root prefix work in any of them.
 const FRAGMENT_ROOT: &str = "../../";
 /// Folder names under `boards/` that a counter's folder must not take.
-const RESERVED: [&str; 2] = ["thu-tuc", "qr"];
+const RESERVED: [&str; 3] = ["thu-tuc", "qr", "phieu"];
 
 /// What to render; `None` means everything.
 #[derive(Clone, Debug, Default)]
@@ -76,22 +82,195 @@ fn qr_path(slug: &str) -> String {
     format!("boards/qr/{slug}.svg")
 }
 
+/// The shared sheet set of level `level`, whole (`None`) or one field's part.
+fn set_path(site: &Site, level: usize, field: Option<usize>) -> String {
+    let l = id_segment(&site.levels[level].l.id);
+    match field {
+        None => format!("boards/phieu/{l}.html"),
+        Some(f) => format!("boards/phieu/{l}.{}.html", id_segment(&site.fields[f].f.id)),
+    }
+}
+
+/// The shared set of a level on the boards index.
+fn set_anchor(site: &Site, level: usize) -> String {
+    format!("phieu-{}", id_segment(&site.levels[level].l.id))
+}
+
+/// A counter's own print document for one field (when its own sheets are split).
+fn part_file(site: &Site, field: usize) -> String {
+    format!("print-{}.html", id_segment(&site.fields[field].f.id))
+}
+
+/// Whether `path` is a document staff print (what `niemyet boards` lists for them).
+pub fn is_print_document(path: &str) -> bool {
+    path.starts_with("boards/phieu/")
+        || (path.starts_with("boards/")
+            && path
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with("print")))
+}
+
 /// Every board of the site (part of `niemyet build`).
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     render_selected(ctx, &Selection::default())
 }
 
-/// Whether a partial rebuild (`serve`) must re-render counter `u`'s boards: its list changed,
-/// or a sheet in its print set did.
-fn unit_wanted(ctx: &RenderContext, u: usize) -> bool {
+/// Procedures by field, in `fields.yaml` order, alphabetical within.
+type Groups = Vec<(usize, Vec<usize>)>;
+
+/// Which print document holds each posted procedure's sheet.
+struct Plan {
+    units: Vec<UnitPlan>,
+    /// The shared sheet set of each level (empty when no procedure is posted by every counter
+    /// of the level).
+    sets: Vec<SheetSet>,
+}
+
+struct UnitPlan {
+    /// Everything the counter posts, as its list board shows it.
+    posted: Groups,
+    count: usize,
+    /// What the counter's own print documents hold: the procedures it posts that are not in
+    /// its level's shared set.
+    own: Groups,
+    own_count: usize,
+    /// Own sheets in one document per field.
+    split: bool,
+    /// The fields of those documents: those of its own sheets, or with `--field`, every
+    /// selected field it posts (each document then starts with that field's list).
+    parts: Vec<usize>,
+}
+
+struct SheetSet {
+    groups: Groups,
+    count: usize,
+    split: bool,
+}
+
+/// The level whose shared set holds procedure `i`'s sheet: the one whose counters are exactly
+/// the counters that post it.
+fn shared_level(site: &Site, i: usize) -> Option<usize> {
+    let units = &site.procedures[i].units;
+    let level = site.units.get(*units.first()?)?.level;
+    let all = &site.levels.get(level)?.units;
+    if units == all {
+        return Some(level);
+    }
+    let mut sorted = units.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    (sorted == *all).then_some(level)
+}
+
+fn by_field(site: &Site, idx: impl Iterator<Item = usize>) -> Groups {
+    let mut by_field: Vec<Vec<usize>> = vec![Vec::new(); site.fields.len()];
+    for i in idx {
+        by_field[site.procedures[i].field].push(i);
+    }
+    by_field
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+fn count(groups: &Groups) -> usize {
+    groups.iter().map(|(_, v)| v.len()).sum()
+}
+
+impl Plan {
+    fn new(ctx: &RenderContext, sel: &Selection) -> Plan {
+        let site = ctx.site;
+        let shared: Vec<Option<usize>> = (0..site.procedures.len())
+            .map(|i| shared_level(site, i))
+            .collect();
+        let split = |n: usize| n > PRINT_SPLIT || sel.fields.is_some();
+        let units = site
+            .units
+            .iter()
+            .map(|u| {
+                let posted = posted(ctx, u, sel);
+                let own = by_field(
+                    site,
+                    posted
+                        .iter()
+                        .flat_map(|(_, v)| v.iter().copied())
+                        .filter(|&i| shared[i].is_none()),
+                );
+                let own_count = count(&own);
+                let parts = if sel.fields.is_some() { &posted } else { &own };
+                UnitPlan {
+                    count: count(&posted),
+                    parts: parts.iter().map(|(f, _)| *f).collect(),
+                    posted,
+                    own,
+                    own_count,
+                    split: split(own_count),
+                }
+            })
+            .collect();
+        let sets = (0..site.levels.len())
+            .map(|l| {
+                let groups = by_field(
+                    site,
+                    (0..site.procedures.len()).filter(|&i| {
+                        shared[i] == Some(l)
+                            && !ctx.procedures[i].abolished
+                            && sel.has_field(site.procedures[i].field)
+                    }),
+                );
+                let count = count(&groups);
+                SheetSet {
+                    groups,
+                    count,
+                    split: split(count),
+                }
+            })
+            .collect();
+        Plan { units, sets }
+    }
+
+    /// Whether the shared set of `level` serves a selected counter.
+    fn set_selected(&self, ctx: &RenderContext, sel: &Selection, level: usize) -> bool {
+        self.sets[level].count > 0
+            && ctx.site.levels[level]
+                .units
+                .iter()
+                .any(|&u| sel.has_unit(u))
+    }
+
+    /// The print documents of the shared set of `level`: (its field, or `None` for the whole
+    /// set; the procedures it holds, in list order).
+    fn set_documents(&self, level: usize) -> Vec<(Option<usize>, Vec<usize>)> {
+        let set = &self.sets[level];
+        if set.split {
+            set.groups
+                .iter()
+                .map(|(f, v)| (Some(*f), v.clone()))
+                .collect()
+        } else if set.count > 0 {
+            let all = set.groups.iter().flat_map(|(_, v)| v.iter().copied());
+            vec![(None, all.collect())]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Whether a partial rebuild (`serve`) must re-render a print document that holds `idx` and
+/// names, or is shared by, `units`: one of its sheets changed, or one of its counters' lists
+/// did (a procedure joined or left it).
+fn document_wanted<'a>(
+    ctx: &RenderContext,
+    mut idx: impl Iterator<Item = &'a usize>,
+    units: &[usize],
+) -> bool {
     match &ctx.scope {
         None => true,
         Some(scope) => {
-            scope.units.contains(&u)
-                || ctx.site.units[u]
-                    .procedures
-                    .iter()
-                    .any(|i| scope.procedures.contains(i))
+            units.iter().any(|u| scope.units.contains(u))
+                || idx.any(|i| scope.procedures.contains(i))
         }
     }
 }
@@ -100,28 +279,29 @@ fn unit_wanted(ctx: &RenderContext, u: usize) -> bool {
 pub fn paths(ctx: &RenderContext) -> Vec<String> {
     let site = ctx.site;
     let sel = Selection::default();
+    let plan = Plan::new(ctx, &sel);
     let base_url = site.content.site.base_url.as_deref().unwrap_or("");
     let mut out = vec![INDEX.to_string(), FEEDBACK.to_string()];
     let mut needed = vec![false; site.procedures.len()];
-    for u in &site.units {
-        let groups = posted(ctx, u, &sel);
-        let count: usize = groups.iter().map(|(_, v)| v.len()).sum();
+    for (u, up) in site.units.iter().zip(&plan.units) {
         let dir = unit_dir(u);
-        if count > PRINT_SPLIT {
-            for (fi, _) in &groups {
-                out.push(format!(
-                    "{dir}/print-{}.html",
-                    id_segment(&site.fields[*fi].f.id)
-                ));
+        if up.split {
+            for fi in &up.parts {
+                out.push(format!("{dir}/{}", part_file(site, *fi)));
             }
         }
         for file in ["danh-muc.html", "print.html", "index.html"] {
             out.push(format!("{dir}/{file}"));
         }
-        for (_, idx) in groups {
-            for i in idx {
+        for (_, idx) in &up.posted {
+            for &i in idx {
                 needed[i] = true;
             }
+        }
+    }
+    for level in 0..site.levels.len() {
+        for (f, _) in plan.set_documents(level) {
+            out.push(set_path(site, level, f));
         }
     }
     for (i, n) in needed.iter().enumerate() {
@@ -264,44 +444,39 @@ fn page_style(element_id: &str, left: &str, right: &str) -> String {
     )
 }
 
-struct Fragments {
-    /// Detail sheets by procedure index (`None` when not needed for this run).
-    sheets: Vec<Option<std::sync::Arc<SheetResult>>>,
-    feedback: String,
-    /// The right-hand footer of every printed page: posting date and page number.
-    footer_right: String,
-}
-
-fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<String, RenderError> {
+/// A part of board pages, as bytes: they are only ever written out (`render` would check the
+/// UTF-8 of every sheet again; Tera only writes valid UTF-8).
+fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<Vec<u8>, RenderError> {
     c.insert("root", FRAGMENT_ROOT);
+    let mut out = Vec::with_capacity(8 * 1024);
     ctx.engine
         .tera
-        .render(template, &c)
+        .render_to(template, &c, &mut out)
         .map_err(|e| RenderError {
             what: format!("{template} (a board)"),
             message: tera_message(&e),
-        })
+        })?;
+    Ok(out)
 }
 
 /// Wrap already rendered fragments in the board page skeleton without copying them through the
-/// template engine: the skeleton is rendered around a marker and the fragments spliced in.
+/// template engine: the skeleton is rendered around a marker and the fragments spliced in as
+/// they are written.
 fn page(
     ctx: &RenderContext,
     path: &str,
     title: &str,
-    class: &str,
-    head: &str,
-    parts: &[&str],
+    parts: &[&[u8]],
 ) -> Result<Vec<OutputFile>, RenderError> {
     const MARK: &str = "\u{1}niemyet-board-body\u{1}";
     let mut c = Context::new();
     c.insert("title", title);
-    c.insert("body_class", class);
-    c.insert("head", head);
+    c.insert("body_class", "print");
+    c.insert("head", "");
     c.insert("body", MARK);
-    let shell = ctx.engine.render("boards/page.html", path, c)?;
-    let shell = String::from_utf8(shell.data).unwrap_or_default();
-    let Some((before, after)) = shell.split_once(MARK) else {
+    let shell = ctx.engine.render("boards/page.html", path, c)?.data;
+    let at = shell.windows(MARK.len()).position(|w| w == MARK.as_bytes());
+    let Some((before, after)) = at.map(|at| (&shell[..at], &shell[at + MARK.len()..])) else {
         return Err(RenderError {
             what: path.to_string(),
             message: "the theme's boards/page.html must output `{{ body | safe }}`".into(),
@@ -315,7 +490,8 @@ fn page(
 }
 
 /// A rendered detail sheet, or the error (what, message) that stopped it.
-type SheetResult = Result<String, (String, String)>;
+type SheetResult = Result<Vec<u8>, (String, String)>;
+type Sheets = Vec<Option<std::sync::Arc<SheetResult>>>;
 
 /// The detail sheet of procedure `i` (shared by every counter that posts it).
 fn sheet_fragment(
@@ -324,7 +500,7 @@ fn sheet_fragment(
     base_url: &str,
     footer_right: &str,
     posting_date: &str,
-) -> Result<String, RenderError> {
+) -> Result<Vec<u8>, RenderError> {
     let site = ctx.site;
     let t = |k: &str| ctx.engine.i18n.t(k).to_string();
     let p = &ctx.procedures[i];
@@ -361,102 +537,156 @@ fn sheet_fragment(
     fragment(ctx, "boards/sheet.html", c)
 }
 
+/// One print document a clerk prints for a counter's wall, as the index pages list it.
+#[derive(Serialize)]
+struct PrintDocument {
+    /// Relative to the output root.
+    path: String,
+    name: String,
+    count: usize,
+}
+
+/// What every job of a run shares.
+struct Run<'a> {
+    ctx: &'a RenderContext<'a>,
+    plan: Plan,
+    posting_date: String,
+    base_url: &'a str,
+    /// The right-hand footer of every printed page: posting date and page number.
+    footer_right: String,
+    feedback: Vec<u8>,
+}
+
 enum Job {
     Index,
     Feedback,
     Sheet(usize),
     Qr(usize),
+    /// A counter's list board, print.html and index.
     Unit(usize),
-    /// The print set of a split counter for one field.
+    /// A split counter's own print document for one field.
     Part(usize, usize),
+    /// The shared sheet set of a level, whole or one field's part.
+    Set(usize, Option<usize>),
 }
 
-/// The boards of the selected counters and fields. The top index is written only when
-/// everything is selected; per-field print sets are written for split counters and for every
-/// selected counter when fields are selected.
+/// The boards of the selected counters and fields, with the shared sheet sets they print.
+/// The top index is written only when everything is selected; per-field print documents are
+/// written for sets and counters above [`PRINT_SPLIT`], and for all when fields are selected.
 pub fn render_selected(
     ctx: &RenderContext,
     sel: &Selection,
 ) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let site = ctx.site;
     let posting_date = format::date_dmy(ctx.posting_date);
-
-    // The procedures on the selected counters' walls.
-    let mut needed = vec![false; site.procedures.len()];
-    for (ui, u) in site.units.iter().enumerate() {
-        if sel.has_unit(ui) {
-            for (_, idx) in posted(ctx, u, sel) {
-                for i in idx {
-                    needed[i] = true;
-                }
-            }
-        }
-    }
-
-    let base_url = site.content.site.base_url.as_deref().unwrap_or("");
     let t = |k: &str| ctx.engine.i18n.t(k).to_string();
     let footer_right = format!(
         "{}: {posting_date} · {} ",
         t("boards.posted"),
         t("boards.page")
     );
-    // A partial rebuild (`serve`) needs the sheets of the counters it re-renders: each is kept
-    // between rebuilds while its procedure's view is unchanged.
-    let wanted_units: Vec<bool> = (0..site.units.len())
-        .map(|u| sel.has_unit(u) && unit_wanted(ctx, u))
-        .collect();
-    let mut sheet_needed = vec![false; site.procedures.len()];
-    for (ui, u) in site.units.iter().enumerate() {
-        if wanted_units[ui] {
-            for (_, idx) in posted(ctx, u, sel) {
-                for i in idx {
+    let mut run = Run {
+        ctx,
+        plan: Plan::new(ctx, sel),
+        base_url: site.content.site.base_url.as_deref().unwrap_or(""),
+        posting_date,
+        footer_right,
+        feedback: Vec::new(),
+    };
+    let plan = &run.plan;
+    let n = site.procedures.len();
+
+    // Which documents this run writes (a partial rebuild only those its scope touches, see
+    // `document_wanted`), and which sheets they need: those of whole documents are rendered
+    // first and kept to the end; the others a field at a time, dropped when the field is done
+    // (detail sheets are the bulk of the boards' memory).
+    let mut sheet_needed = vec![false; n];
+    let mut kept = vec![false; n];
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut field_jobs: Vec<Vec<Job>> = (0..site.fields.len()).map(|_| Vec::new()).collect();
+    let mut needed = vec![false; n];
+    for (ui, up) in plan.units.iter().enumerate() {
+        if !sel.has_unit(ui) {
+            continue;
+        }
+        for (_, idx) in &up.posted {
+            for &i in idx {
+                needed[i] = true;
+            }
+        }
+        if up.split {
+            for &fi in &up.parts {
+                let own: &[usize] = up
+                    .own
+                    .iter()
+                    .find(|(f, _)| *f == fi)
+                    .map_or(&[], |(_, v)| v);
+                if document_wanted(ctx, own.iter(), &[ui]) {
+                    own.iter().for_each(|&i| sheet_needed[i] = true);
+                    field_jobs[fi].push(Job::Part(ui, fi));
+                }
+            }
+        }
+        let own = up.own.iter().flat_map(|(_, v)| v.iter());
+        if sel.fields.is_none() && document_wanted(ctx, own.clone(), &[ui]) {
+            if !up.split {
+                own.for_each(|&i| {
                     sheet_needed[i] = true;
-                }
-            }
-        }
-    }
-    for (i, n) in needed.iter().enumerate() {
-        if *n && ctx.wants_procedure(i) {
-            sheet_needed[i] = true;
-        }
-    }
-    // Detail sheets are the bulk of the boards' memory. Those a counter's single print set
-    // (`print.html`) holds are rendered first and kept to the end; the others (their own page,
-    // split print sets) are rendered a field at a time and dropped when the field is done.
-    let split_units: Vec<bool> = site
-        .units
-        .iter()
-        .enumerate()
-        .map(|(ui, u)| {
-            let count: usize = posted(ctx, u, sel).iter().map(|(_, v)| v.len()).sum();
-            wanted_units[ui] && (count > PRINT_SPLIT || sel.fields.is_some())
-        })
-        .collect();
-    let mut kept = vec![false; site.procedures.len()];
-    for (ui, u) in site.units.iter().enumerate() {
-        if wanted_units[ui] && !split_units[ui] {
-            for (_, idx) in posted(ctx, u, sel) {
-                for i in idx {
                     kept[i] = true;
-                }
+                });
+            }
+            jobs.push(Job::Unit(ui));
+        }
+    }
+    for level in 0..site.levels.len() {
+        if !plan.set_selected(ctx, sel, level) {
+            continue;
+        }
+        for (field, idx) in plan.set_documents(level) {
+            if !document_wanted(ctx, idx.iter(), &site.levels[level].units) {
+                continue;
+            }
+            for &i in &idx {
+                sheet_needed[i] = true;
+                kept[i] |= field.is_none();
+            }
+            match field {
+                Some(fi) => field_jobs[fi].push(Job::Set(level, Some(fi))),
+                None => jobs.push(Job::Set(level, None)),
             }
         }
     }
-    let render_sheets =
-        |want: &(dyn Fn(usize) -> bool + Sync)| -> Vec<Option<std::sync::Arc<SheetResult>>> {
-            (0..site.procedures.len())
-                .into_par_iter()
-                .map(|i| {
-                    (sheet_needed[i] && want(i)).then(|| {
-                        ctx.fragment("boards.sheet", i, || {
-                            sheet_fragment(ctx, i, base_url, &footer_right, &posting_date)
-                                .map_err(|e| (e.what, e.message))
-                        })
+    for i in 0..n {
+        if needed[i] && ctx.wants_procedure(i) {
+            sheet_needed[i] = true;
+            let fi = site.procedures[i].field;
+            field_jobs[fi].push(Job::Sheet(i));
+            if !run.base_url.is_empty() {
+                field_jobs[fi].push(Job::Qr(i));
+            }
+        }
+    }
+    if sel.all() && ctx.wants_all_rows() {
+        jobs.push(Job::Index);
+    }
+    if sel.fields.is_none() && ctx.is_full() {
+        jobs.push(Job::Feedback);
+    }
+
+    let render_sheets = |run: &Run, want: &(dyn Fn(usize) -> bool + Sync)| -> Sheets {
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
+                (sheet_needed[i] && want(i)).then(|| {
+                    ctx.fragment("boards.sheet", i, || {
+                        sheet_fragment(ctx, i, run.base_url, &run.footer_right, &run.posting_date)
+                            .map_err(|e| (e.what, e.message))
                     })
                 })
-                .collect()
-        };
-    let sheet_errors = |sheets: &[Option<std::sync::Arc<SheetResult>>]| -> Vec<RenderError> {
+            })
+            .collect()
+    };
+    let sheet_errors = |sheets: &Sheets| -> Vec<RenderError> {
         sheets
             .iter()
             .filter_map(|s| match s.as_deref() {
@@ -469,30 +699,27 @@ pub fn render_selected(
             .collect()
     };
     let mut errors = Vec::new();
-    let mut frag = Fragments {
-        sheets: render_sheets(&|i| kept[i]),
-        feedback: String::new(),
-        footer_right: footer_right.clone(),
-    };
-    errors.extend(sheet_errors(&frag.sheets));
     {
         let mut c = Context::new();
         c.insert("id", "feedback");
         c.insert(
             "page_style",
-            &page_style("feedback", &site.content.site.authority, &footer_right),
+            &page_style("feedback", &site.content.site.authority, &run.footer_right),
         );
-        c.insert("posting_date", &posting_date);
+        c.insert("posting_date", &run.posting_date);
         match fragment(ctx, "boards/feedback.html", c) {
-            Ok(f) => frag.feedback = f,
+            Ok(f) => run.feedback = f,
             Err(e) => errors.push(e),
         }
     }
+    let run = run;
+    let kept_sheets = render_sheets(&run, &|i| kept[i]);
+    errors.extend(sheet_errors(&kept_sheets));
 
-    let run = |frag: &Fragments, jobs: &[Job], errors: &mut Vec<RenderError>| {
+    let exec = |sheets: &Sheets, jobs: &[Job], errors: &mut Vec<RenderError>| {
         let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs
             .par_iter()
-            .map(|job| render_job(ctx, sel, frag, &posting_date, job).and_then(|f| ctx.emit(f)))
+            .map(|job| render_job(&run, sheets, job).and_then(|f| ctx.emit(f)))
             .collect();
         let mut out = Vec::new();
         for r in results {
@@ -504,44 +731,25 @@ pub fn render_selected(
         out
     };
     let mut out = Vec::new();
-    // A partial rebuild renders only what its scope touches (see `unit_wanted`).
     // Fields in parallel: with work stealing only a few are in flight at once.
     let failed_before = !errors.is_empty();
-    let by_field: Vec<(Vec<OutputFile>, Vec<RenderError>)> = (0..site.fields.len())
-        .into_par_iter()
-        .map(|fi| {
-            let in_field = |i: usize| site.procedures[i].field == fi;
-            let batch = render_sheets(&|i| in_field(i) && !kept[i]);
+    let by_field: Vec<(Vec<OutputFile>, Vec<RenderError>)> = field_jobs
+        .par_iter()
+        .enumerate()
+        .map(|(fi, jobs)| {
+            let batch = render_sheets(&run, &|i| site.procedures[i].field == fi && !kept[i]);
             let mut errors = sheet_errors(&batch);
             // After an error, sheets are still rendered to report every error, but nothing
             // is written.
             if failed_before || !errors.is_empty() {
                 return (Vec::new(), errors);
             }
-            let field_frag = Fragments {
-                sheets: batch
-                    .into_iter()
-                    .zip(&frag.sheets)
-                    .map(|(b, k)| b.or_else(|| k.clone()))
-                    .collect(),
-                feedback: String::new(),
-                footer_right: footer_right.clone(),
-            };
-            let mut jobs: Vec<Job> = Vec::new();
-            for (i, n) in needed.iter().enumerate() {
-                if *n && in_field(i) && ctx.wants_procedure(i) {
-                    jobs.push(Job::Sheet(i));
-                    if !base_url.is_empty() {
-                        jobs.push(Job::Qr(i));
-                    }
-                }
-            }
-            jobs.extend(
-                (0..site.units.len())
-                    .filter(|&u| split_units[u])
-                    .map(|u| Job::Part(u, fi)),
-            );
-            let out = run(&field_frag, &jobs, &mut errors);
+            let sheets: Sheets = batch
+                .into_iter()
+                .zip(&kept_sheets)
+                .map(|(b, k)| b.or_else(|| k.clone()))
+                .collect();
+            let out = exec(&sheets, jobs, &mut errors);
             (out, errors)
         })
         .collect();
@@ -552,20 +760,7 @@ pub fn render_selected(
     if !errors.is_empty() {
         return Err(errors);
     }
-
-    let mut jobs: Vec<Job> = Vec::new();
-    if sel.all() && ctx.wants_all_rows() {
-        jobs.push(Job::Index);
-    }
-    if sel.fields.is_none() && ctx.is_full() {
-        jobs.push(Job::Feedback);
-    }
-    jobs.extend(
-        (0..site.units.len())
-            .filter(|&u| wanted_units[u])
-            .map(Job::Unit),
-    );
-    out.extend(run(&frag, &jobs, &mut errors));
+    out.extend(exec(&kept_sheets, &jobs, &mut errors));
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -573,15 +768,90 @@ pub fn render_selected(
     }
 }
 
-fn render_job(
-    ctx: &RenderContext,
-    sel: &Selection,
-    frag: &Fragments,
-    posting_date: &str,
-    job: &Job,
-) -> Result<Vec<OutputFile>, RenderError> {
+fn sheets_of<'s>(sheets: &'s Sheets, idx: &[usize]) -> Vec<&'s [u8]> {
+    idx.iter()
+        .filter_map(|&i| sheets[i].as_deref()?.as_deref().ok())
+        .collect()
+}
+
+impl Run<'_> {
+    fn t(&self, k: &str) -> String {
+        self.ctx.engine.i18n.t(k).to_string()
+    }
+
+    /// The name of a shared set's document, as the index pages and its own title show it.
+    fn set_name(&self, level: usize, field: Option<usize>) -> String {
+        let site = self.ctx.site;
+        let mut name = format!(
+            "{} – {}",
+            self.t("boards.shared_set"),
+            site.levels[level].l.name
+        );
+        if let Some(f) = field {
+            name.push_str(" – ");
+            name.push_str(&site.fields[f].f.name);
+        }
+        name
+    }
+
+    /// The shared documents a counter prints: its level's set.
+    fn shared_documents(&self, ui: usize) -> Vec<PrintDocument> {
+        let level = self.ctx.site.units[ui].level;
+        if self.plan.sets.get(level).is_none_or(|s| s.count == 0) {
+            return Vec::new();
+        }
+        self.plan
+            .set_documents(level)
+            .into_iter()
+            .map(|(f, idx)| PrintDocument {
+                path: set_path(self.ctx.site, level, f),
+                name: self.set_name(level, f),
+                count: idx.len(),
+            })
+            .collect()
+    }
+
+    /// A counter's own per-field documents (when its own sheets are split).
+    fn own_parts(&self, ui: usize) -> Vec<PrintDocument> {
+        let site = self.ctx.site;
+        let up = &self.plan.units[ui];
+        if !up.split {
+            return Vec::new();
+        }
+        let dir = unit_dir(&site.units[ui]);
+        up.parts
+            .iter()
+            .map(|&fi| PrintDocument {
+                path: format!("{dir}/{}", part_file(site, fi)),
+                name: format!("{} – {}", self.t("boards.own_part"), site.fields[fi].f.name),
+                count: up
+                    .own
+                    .iter()
+                    .find(|(f, _)| *f == fi)
+                    .map_or(0, |(_, v)| v.len()),
+            })
+            .collect()
+    }
+
+    fn list_fragment(&self, ui: usize, groups: &[FieldGroup]) -> Result<Vec<u8>, RenderError> {
+        let u = &self.ctx.site.units[ui];
+        let mut c = Context::new();
+        c.insert("unit", &unit_item(self.ctx.site, u));
+        c.insert("groups", groups);
+        c.insert("id", "list");
+        c.insert(
+            "page_style",
+            &page_style("list", &u.u.name, &self.footer_right),
+        );
+        c.insert("posting_date", &self.posting_date);
+        fragment(self.ctx, "boards/list.html", c)
+    }
+}
+
+fn render_job(run: &Run, sheets: &Sheets, job: &Job) -> Result<Vec<OutputFile>, RenderError> {
+    let ctx = run.ctx;
     let site = ctx.site;
-    let t = |k: &str| ctx.engine.i18n.t(k).to_string();
+    let plan = &run.plan;
     match *job {
         Job::Index => {
             #[derive(Serialize)]
@@ -590,182 +860,199 @@ fn render_job(
                 level: String,
                 dir: String,
                 count: usize,
+                /// The anchor of its level's shared set on this page, its name and size.
+                set_id: String,
+                set_name: String,
+                set_count: usize,
+            }
+            #[derive(Serialize)]
+            struct Set {
+                id: String,
+                level: String,
+                counters: usize,
+                count: usize,
+                documents: Vec<PrintDocument>,
             }
             let counters: Vec<Counter> = site
                 .units
                 .iter()
-                .map(|u| Counter {
-                    name: u.u.name.clone(),
-                    level: unit_item(site, u).level,
-                    dir: unit_dir(u),
-                    count: posted(ctx, u, sel).iter().map(|(_, v)| v.len()).sum(),
+                .enumerate()
+                .map(|(ui, u)| {
+                    let has_set = plan.sets[u.level].count > 0;
+                    Counter {
+                        name: u.u.name.clone(),
+                        level: unit_item(site, u).level,
+                        dir: unit_dir(u),
+                        count: plan.units[ui].count,
+                        set_id: if has_set {
+                            set_anchor(site, u.level)
+                        } else {
+                            String::new()
+                        },
+                        set_name: if has_set {
+                            run.set_name(u.level, None)
+                        } else {
+                            String::new()
+                        },
+                        set_count: plan.sets[u.level].count,
+                    }
+                })
+                .collect();
+            let sets: Vec<Set> = (0..site.levels.len())
+                .filter(|&l| plan.sets[l].count > 0)
+                .map(|l| Set {
+                    id: set_anchor(site, l),
+                    level: site.levels[l].l.name.clone(),
+                    counters: site.levels[l].units.len(),
+                    count: plan.sets[l].count,
+                    documents: plan
+                        .set_documents(l)
+                        .into_iter()
+                        .map(|(f, idx)| PrintDocument {
+                            path: set_path(site, l, f),
+                            name: run.set_name(l, f),
+                            count: idx.len(),
+                        })
+                        .collect(),
                 })
                 .collect();
             let mut c = Context::new();
-            c.insert("title", &t("boards.index_title"));
+            c.insert("title", &run.t("boards.index_title"));
             c.insert("counters", &counters);
-            c.insert("posting_date", posting_date);
+            c.insert("sets", &sets);
+            c.insert("posting_date", &run.posting_date);
             Ok(vec![ctx.engine.render("boards/index.html", INDEX, c)?])
         }
-        Job::Feedback => page(
-            ctx,
-            FEEDBACK,
-            &t("feedback.title"),
-            "print",
-            "",
-            &[&frag.feedback],
-        ),
+        Job::Feedback => page(ctx, FEEDBACK, &run.t("feedback.title"), &[&run.feedback]),
         Job::Sheet(i) => {
             let p = &ctx.procedures[i];
-            let sheet = frag.sheets[i]
-                .as_deref()
-                .and_then(|s| s.as_deref().ok())
-                .unwrap_or("");
             page(
                 ctx,
                 &sheet_path(p),
                 &format!("{} – {}", p.code, p.title),
-                "print",
-                "",
-                &[sheet],
+                &sheets_of(sheets, &[i]),
             )
         }
         Job::Qr(i) => {
             let p = &ctx.procedures[i];
-            let base = site.content.site.base_url.as_deref().unwrap_or("");
-            let url = format!("{base}{}", p.url);
+            let url = format!("{}{}", run.base_url, p.url);
+            let path = qr_path(&site.procedures[i].slug);
             let svg = qr_svg(&url).map_err(|message| RenderError {
-                what: qr_path(&site.procedures[i].slug),
+                what: path.clone(),
                 message,
             })?;
             Ok(vec![OutputFile {
-                path: qr_path(&site.procedures[i].slug),
+                path,
                 data: svg.into_bytes(),
             }])
         }
-        Job::Unit(ui) => render_unit(ctx, sel, frag, posting_date, ui, None),
-        Job::Part(ui, fi) => render_unit(ctx, sel, frag, posting_date, ui, Some(fi)),
+        Job::Set(level, field) => {
+            let docs = plan.set_documents(level);
+            let idx = docs
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map_or(&[][..], |(_, v)| v);
+            let name = run.set_name(level, field);
+            let mut c = Context::new();
+            c.insert("name", &name);
+            c.insert("level", &site.levels[level].l.name);
+            c.insert("counters", &site.levels[level].units.len());
+            c.insert("count", &idx.len());
+            let note = fragment(ctx, "boards/set.html", c)?;
+            let mut body = vec![note.as_slice()];
+            body.extend(sheets_of(sheets, idx));
+            page(ctx, &set_path(site, level, field), &name, &body)
+        }
+        Job::Unit(ui) => render_unit(run, sheets, ui),
+        Job::Part(ui, fi) => {
+            let u = &site.units[ui];
+            let up = &plan.units[ui];
+            let n = up.posted.iter().position(|(f, _)| *f == fi).unwrap_or(0);
+            let listed = up
+                .posted
+                .iter()
+                .find(|(f, _)| *f == fi)
+                .map_or(&[][..], |(_, v)| v);
+            let own = up
+                .own
+                .iter()
+                .find(|(f, _)| *f == fi)
+                .map_or(&[][..], |(_, v)| v);
+            let list = run.list_fragment(ui, &[field_group(ctx, n + 1, fi, listed)])?;
+            let mut body = vec![list.as_slice()];
+            body.extend(sheets_of(sheets, own));
+            page(
+                ctx,
+                &format!("{}/{}", unit_dir(u), part_file(site, fi)),
+                &format!("{} – {}", site.fields[fi].f.name, u.u.name),
+                &body,
+            )
+        }
     }
 }
 
-fn render_unit(
-    ctx: &RenderContext,
-    sel: &Selection,
-    frag: &Fragments,
-    posting_date: &str,
-    ui: usize,
-    part: Option<usize>,
-) -> Result<Vec<OutputFile>, RenderError> {
+/// A counter's list board, its `print.html` (list board, feedback notice, its own sheets) and
+/// its index, which names every document of its wall set.
+fn render_unit(run: &Run, sheets: &Sheets, ui: usize) -> Result<Vec<OutputFile>, RenderError> {
+    let ctx = run.ctx;
     let site = ctx.site;
     let u = &site.units[ui];
-    let t = |k: &str| ctx.engine.i18n.t(k).to_string();
+    let up = &run.plan.units[ui];
     let dir = unit_dir(u);
-    let groups_idx = posted(ctx, u, sel);
-    let count: usize = groups_idx.iter().map(|(_, v)| v.len()).sum();
-    let unit = unit_item(site, u);
-    let list_title = format!("{} – {}", t("boards.list_title"), u.u.name);
-    let split = count > PRINT_SPLIT || sel.fields.is_some();
-
-    // The list board (all selected fields), or one list part per field for split print sets.
-    let list_fragment = |groups: &[FieldGroup], id: &str| -> Result<String, RenderError> {
-        let mut c = Context::new();
-        c.insert("unit", &unit);
-        c.insert("groups", groups);
-        c.insert("id", id);
-        c.insert("page_style", &page_style(id, &u.u.name, &frag.footer_right));
-        c.insert("posting_date", posting_date);
-        fragment(ctx, "boards/list.html", c)
-    };
-    let groups: Vec<FieldGroup> = groups_idx
+    let groups: Vec<FieldGroup> = up
+        .posted
         .iter()
         .enumerate()
         .map(|(n, (fi, idx))| field_group(ctx, n + 1, *fi, idx))
         .collect();
-    let sheets_of = |idx: &[usize]| -> Vec<&str> {
-        idx.iter()
-            .filter_map(|&i| frag.sheets[i].as_deref()?.as_deref().ok())
-            .collect()
-    };
+    let parts = run.own_parts(ui);
+    let shared = run.shared_documents(ui);
 
-    #[derive(Serialize)]
-    struct PrintPart {
-        file: String,
-        name: String,
-        count: usize,
-    }
     let mut out = Vec::new();
-    let mut parts: Vec<PrintPart> = Vec::new();
-    if split {
-        for (n, (fi, idx)) in groups_idx.iter().enumerate() {
-            let f = &site.fields[*fi];
-            let file = format!("print-{}.html", id_segment(&f.f.id));
-            parts.push(PrintPart {
-                file: file.clone(),
-                name: f.f.name.clone(),
-                count: idx.len(),
-            });
-            // `part`: only that field's print set; `None`: everything but the print sets.
-            if part != Some(*fi) {
-                continue;
-            }
-            let list = list_fragment(&[field_group(ctx, n + 1, *fi, idx)], "list")?;
-            let mut body: Vec<&str> = vec![&list];
-            body.extend(sheets_of(idx));
-            out.extend(page(
-                ctx,
-                &format!("{dir}/{file}"),
-                &format!("{} – {}", f.f.name, u.u.name),
-                "print",
-                "",
-                &body,
-            )?);
-        }
-    }
-    if part.is_some() || sel.fields.is_some() {
-        return Ok(out);
-    }
-
-    let list = list_fragment(&groups, "list")?;
+    let list = run.list_fragment(ui, &groups)?;
     out.extend(page(
         ctx,
         &format!("{dir}/danh-muc.html"),
-        &list_title,
-        "print",
-        "",
+        &format!("{} – {}", run.t("boards.list_title"), u.u.name),
         &[&list],
     )?);
-    // print.html: the list board, the feedback notice, then every sheet in list order.
-    let mut body: Vec<&str> = vec![&list, &frag.feedback];
-    let parts_note;
-    if split {
+    // print.html: a screen-only note naming the wall set's other documents, the list board,
+    // the feedback notice, then the counter's own sheets in list order.
+    let others: Vec<&PrintDocument> = parts.iter().chain(&shared).collect();
+    let note;
+    let mut body: Vec<&[u8]> = Vec::new();
+    if !others.is_empty() {
         let mut c = Context::new();
-        c.insert("parts", &parts);
-        parts_note = fragment(ctx, "boards/parts.html", c)?;
-        body.insert(0, &parts_note);
-    } else {
-        for (_, idx) in &groups_idx {
-            body.extend(sheets_of(idx));
+        c.insert("documents", &others);
+        note = fragment(ctx, "boards/parts.html", c)?;
+        body.push(&note);
+    }
+    body.push(&list);
+    body.push(&run.feedback);
+    if !up.split {
+        for (_, idx) in &up.own {
+            body.extend(sheets_of(sheets, idx));
         }
     }
     out.extend(page(
         ctx,
         &format!("{dir}/print.html"),
-        &format!("{} – {}", t("boards.print_title"), u.u.name),
-        "print",
-        "",
+        &format!("{} – {}", run.t("boards.print_title"), u.u.name),
         &body,
     )?);
 
     let mut c = Context::new();
     c.insert(
         "title",
-        &format!("{} – {}", t("boards.unit_title"), u.u.name),
+        &format!("{} – {}", run.t("boards.unit_title"), u.u.name),
     );
-    c.insert("unit", &unit);
+    c.insert("unit", &unit_item(site, u));
     c.insert("groups", &groups);
-    c.insert("count", &count);
+    c.insert("count", &up.count);
+    c.insert("own_count", &if up.split { 0 } else { up.own_count });
     c.insert("parts", &parts);
-    c.insert("posting_date", posting_date);
+    c.insert("shared", &shared);
+    c.insert("posting_date", &run.posting_date);
     out.push(
         ctx.engine
             .render("boards/unit.html", &format!("{dir}/index.html"), c)?,
@@ -779,7 +1066,6 @@ fn render_unit(
 pub fn qr_svg(text: &str) -> Result<String, String> {
     use qrcode::canvas::{Canvas, MaskPattern};
     use qrcode::{Color, EcLevel};
-    use std::fmt::Write;
     let fail = |e: qrcode::types::QrError| format!("cannot make a QR code of {text}: {e}");
     let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(fail)?;
     let version = bits.version();
@@ -795,7 +1081,21 @@ pub fn qr_svg(text: &str) -> Result<String, String> {
     let colors = canvas.into_colors();
     let w = version.width() as usize;
     let size = w + 8;
-    let mut d = String::with_capacity(w * w / 2);
+    let size = size.to_string();
+    let mut svg = String::with_capacity(w * w * 2);
+    for part in [
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ",
+        &size,
+        " ",
+        &size,
+        "\" shape-rendering=\"crispEdges\"><rect width=\"",
+        &size,
+        "\" height=\"",
+        &size,
+        "\" fill=\"#fff\"/><path stroke=\"#000\" d=\"",
+    ] {
+        svg.push_str(part);
+    }
     for (y, row) in colors.chunks(w).enumerate() {
         // Where the pen is on this row; `None` until the row's first run.
         let mut pen: Option<usize> = None;
@@ -809,16 +1109,34 @@ pub fn qr_svg(text: &str) -> Result<String, String> {
             while x < w && row[x] == Color::Dark {
                 x += 1;
             }
-            let _ = match pen {
-                None => write!(d, "M{} {}.5h{}", start + 4, y + 4, x - start),
-                Some(p) => write!(d, "m{} 0h{}", start - p, x - start),
-            };
+            // Pushed digit by digit: `write!` was half of this function's time.
+            match pen {
+                None => {
+                    svg.push('M');
+                    push_number(&mut svg, start + 4);
+                    svg.push(' ');
+                    push_number(&mut svg, y + 4);
+                    svg.push_str(".5h");
+                }
+                Some(p) => {
+                    svg.push('m');
+                    push_number(&mut svg, start - p);
+                    svg.push_str(" 0h");
+                }
+            }
+            push_number(&mut svg, x - start);
             pen = Some(x);
         }
     }
-    Ok(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" shape-rendering=\"crispEdges\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path stroke=\"#000\" d=\"{d}\"/></svg>\n"
-    ))
+    svg.push_str("\"/></svg>\n");
+    Ok(svg)
+}
+
+fn push_number(s: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(s, n / 10);
+    }
+    s.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Which counters and fields exist, for messages about unknown ids.

@@ -71,28 +71,59 @@ const feedback = await print('boards/phan-anh-kien-nghi.html');
 checkPages('feedback notice', feedback);
 r.ok(feedback.sizes.length === 1, `the feedback notice has ${feedback.sizes.length} pages`);
 
-// Each counter's print.html: its list board, the feedback notice, then every sheet, each
-// starting on a new page — so its pages add up exactly.
+// Each counter's index names the documents of its whole wall set: its own print.html (its
+// list board, the feedback notice, and the sheets only it posts), then the shared sheet sets
+// that hold the rest. Every document's pages add up exactly (each sheet starts on a new page),
+// and together they print every procedure of the counter's list once.
 const units = [...index.matchAll(/href="\.\.\/boards\/([^/"]+)\/index\.html"/g)].map((m) => m[1]);
 r.ok(units.length === 9, `${units.length} counters on the boards index`);
+const codesIn = (html) => [...html.matchAll(/Mã thủ tục: <strong>([^<]+)<\/strong>/g)].map((m) => m[1]);
+const listCodes = (html) => [...html.matchAll(/<td class="code">([^<]+)<\/td>/g)].map((m) => m[1]);
+const read = (rel) => fs.readFileSync(path.join(SITE, rel), 'utf8');
+const sharedPrinted = new Map();
 for (const u of units) {
-  const unitHtml = fs.readFileSync(path.join(dir, u, 'index.html'), 'utf8');
-  const sheets = [...unitHtml.matchAll(/href="\.\.\/\.\.\/boards\/thu-tuc\/([^"]+)"/g)].map((m) => m[1]);
+  const unitHtml = read(`boards/${u}/index.html`);
+  const wall = unitHtml.match(/<ol class="boards wall">([\s\S]*?)<\/ol>/)?.[1] ?? '';
+  const docs = [...wall.matchAll(/href="([^"]+)"/g)].map((m) => m[1].startsWith('../../') ? m[1].slice(6) : `boards/${u}/${m[1]}`);
+  r.ok(docs[0] === `boards/${u}/print.html`, `${u}: the wall set starts with its own print.html, not ${docs[0]}`);
   const list = await print(`boards/${u}/danh-muc.html`);
   checkPages(`${u}/danh-muc.html`, list);
-  const all = await print(`boards/${u}/print.html`);
-  checkPages(`${u}/print.html`, all);
-  const expected = list.sizes.length + 1 + sheets.reduce((n, s) => n + sheetPages.get(s), 0);
-  r.ok(all.sizes.length === expected, `${u}/print.html has ${all.sizes.length} pages, expected ${expected}`);
+  const printed = [];
+  for (const [k, rel] of docs.entries()) {
+    const html = read(rel);
+    const codes = codesIn(html);
+    printed.push(...codes);
+    if (k > 0 && sharedPrinted.has(rel)) continue;
+    const pdf = await print(rel);
+    checkPages(rel, pdf);
+    const sheets = codes.reduce((n, c) => n + sheetCode.get(c), 0);
+    const expected = k === 0 ? list.sizes.length + 1 + sheets : sheets;
+    r.ok(pdf.sizes.length === expected, `${rel} has ${pdf.sizes.length} pages, expected ${expected}`);
+    if (k > 0) {
+      r.ok(codes.length > 0, `${rel}: a shared set without sheets`);
+      sharedPrinted.set(rel, pdf.sizes.length);
+    }
+  }
+  const listed = listCodes(read(`boards/${u}/danh-muc.html`));
+  r.ok(JSON.stringify([...printed].sort()) === JSON.stringify([...listed].sort()),
+    `${u}: its wall set prints ${printed.length} sheets for ${listed.length} listed procedures, or not each once`);
+  // Only its level's set: the town's and the wards' sheets are in different documents.
+  r.ok(docs.length === 2 && docs[1] === `boards/phieu/${u === 'thi-xa-nga-nam' ? 'district' : 'commune'}.html`, `${u}: wall set ${docs.join(', ')}`);
 }
+r.ok(sharedPrinted.size === 2, `${sharedPrinted.size} shared sets printed`);
+// A shared set is printed once for all its counters: its pages are the sum of its sheets'.
+const sheetTotal = [...sheetCode.values()].reduce((a, b) => a + b, 0);
+const sharedTotal = [...sharedPrinted.values()].reduce((a, b) => a + b, 0);
+r.ok(sharedTotal === sheetTotal, `the shared sets have ${sharedTotal} pages, the sheets ${sheetTotal}`);
 
 // Layout in print media at the printable width of A4 (210 mm less 30 mm of margins).
 await page.setViewportSize({ width: 680, height: 1000 });
 await page.emulateMedia({ media: 'print' });
-for (const rel of ['boards/thi-xa-nga-nam/print.html', 'boards/phuong-1/print.html']) {
+for (const rel of ['boards/thi-xa-nga-nam/print.html', 'boards/phieu/district.html', 'boards/phieu/commune.html']) {
+  const sheets = rel.includes('/phieu/');
   await page.goto(fileUrl(rel), { waitUntil: 'load' });
   const res = await page.evaluate(() => {
-    const out = { wide: [], small: [], qr: 0, qrBroken: 0, theads: 0, badThead: 0 };
+    const out = { wide: [], small: [], qr: 0, qrBroken: 0, theads: 0, badThead: 0, detail: 0 };
     out.docWidth = document.documentElement.scrollWidth;
     for (const sheet of document.querySelectorAll('.sheet')) {
       const right = sheet.getBoundingClientRect().right + 0.5;
@@ -102,6 +133,7 @@ for (const rel of ['boards/thi-xa-nga-nam/print.html', 'boards/phuong-1/print.ht
         if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== 'inline') out.wide.push(`${sheet.id} ${el.tagName} overflows`);
       }
     }
+    out.detail = document.querySelectorAll('.detail').length;
     for (const el of document.querySelectorAll('.detail *')) {
       const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
       const px = parseFloat(getComputedStyle(el).fontSize);
@@ -120,7 +152,10 @@ for (const rel of ['boards/thi-xa-nga-nam/print.html', 'boards/phuong-1/print.ht
   r.ok(res.docWidth <= 680, `${rel}: the page is ${res.docWidth}px wide in print`);
   r.ok(res.wide.length === 0, `${rel}: wider than the printable area: ${res.wide.slice(0, 5).join('; ')}`);
   r.ok(res.small.length === 0, `${rel}: text under 14 pt on detail sheets: ${res.small.slice(0, 5).join('; ')}`);
-  r.ok(res.qr > 0 && res.qrBroken === 0, `${rel}: ${res.qrBroken} of ${res.qr} QR codes did not load`);
+  if (sheets) {
+    r.ok(res.detail > 0, `${rel}: no detail sheet`);
+    r.ok(res.qr === res.detail && res.qrBroken === 0, `${rel}: ${res.qrBroken} of ${res.qr} QR codes did not load (${res.detail} sheets)`);
+  }
   r.ok(res.theads > 0 && res.badThead === 0, `${rel}: table headers that do not repeat`);
 }
 r.ok(errors.length === 0, `console or load errors: ${errors.slice(0, 5).join(' | ')}`);
