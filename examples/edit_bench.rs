@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use niemyet::Paths;
 use niemyet::incremental::Incremental;
 
+// The allocator of the `niemyet` binary, so the figures are those `serve` shows.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = PathBuf::from(args.get(1).expect("usage: edit_bench SITE_DIR [EDITS]"));

@@ -6,11 +6,18 @@
 //! are reported. Any other change (site, fields, units, pages, forms, theme) or a change of
 //! the site-wide numbers every page can show reloads and re-renders everything.
 //!
+//! Most edits keep every procedure in its place (same files; the changed ones keep their title,
+//! code, field, level, counters and status): then the site model is rebuilt from the last
+//! one's places, only the changed files are checked and get new views, renderers are told so
+//! ([`Scope::stable`]) and their lists of paths are not asked for. The cost of such an edit
+//! does not grow with the other procedures, but for the few outputs that hold them all (the
+//! open-data files, compared and re-joined).
+//!
 //! The result after every update is byte-identical to a clean full build
 //! (`tests/incremental.rs` checks that).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,21 +25,50 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Content;
+use crate::model::{Content, Procedure, Status};
 use crate::render::{Engine, Fragments, RENDERERS, RenderContext, Scope, SiteView};
-use crate::site::{Site, TitleKeys};
+use crate::site::{Place, Site, TitleKeys};
 use crate::theme::Theme;
 use crate::views::{self, ProcedureRow, ProcedureView};
 use crate::{Paths, format, load, validate};
 
-/// The views and listing memberships of one procedure in the last good build.
-struct Cached {
-    url: String,
-    view: ProcedureView,
-    row: ProcedureRow,
-    field: usize,
-    level: usize,
-    units: Vec<usize>,
+/// What the order of procedures, their pages and the lists of outputs depend on: while an
+/// edit leaves these alone, every procedure keeps its place, page and listings.
+#[derive(PartialEq)]
+struct Key {
+    title: String,
+    code: String,
+    field: String,
+    level: String,
+    units: Vec<String>,
+    abolished: bool,
+}
+
+impl Key {
+    fn of(p: &Procedure) -> Key {
+        Key {
+            title: p.title.clone(),
+            code: p.code.value.clone(),
+            field: p.field.value.clone(),
+            level: p.level.value.clone(),
+            units: p.units.iter().map(|u| u.value.clone()).collect(),
+            abolished: p.status == Status::Abolished,
+        }
+    }
+}
+
+/// The file and key of a procedure of the last good build.
+struct Placed {
+    file: OsString,
+    key: Key,
+}
+
+/// The last good build's procedures, by place in the site order.
+struct Last {
+    places: Vec<Place>,
+    placed: Vec<Placed>,
+    views: Vec<ProcedureView>,
+    rows: Vec<ProcedureRow>,
 }
 
 /// What one update did.
@@ -60,8 +96,13 @@ pub struct Incremental {
     /// Diagnostics of loading (per file), kept so one file can be re-read alone.
     load_diags: Diagnostics,
     theme: Option<Theme>,
-    /// By procedure file, as of the last good build.
-    cache: HashMap<OsString, Cached>,
+    /// Each procedure's own checks (all but the uniqueness of its code), aligned with
+    /// `content.procedures`; `None` until checked after a change.
+    checks: Vec<Option<Vec<Diagnostic>>>,
+    /// The checks of everything but procedures; `None` until checked after a change.
+    site_checks: Option<Diagnostics>,
+    /// The site order and views of the last good build.
+    last: Option<Last>,
     /// The site-wide values of the last good build (counts show on many pages).
     site_view: String,
     /// Procedure files changed since the last good build.
@@ -90,7 +131,9 @@ impl Incremental {
             content: None,
             load_diags: Diagnostics::default(),
             theme: None,
-            cache: HashMap::new(),
+            checks: Vec::new(),
+            site_checks: None,
+            last: None,
             site_view: String::new(),
             pending: HashSet::new(),
             pending_full: true,
@@ -196,9 +239,11 @@ impl Incremental {
     fn reload_all(&mut self) {
         self.fragments.clear();
         let (content, diags) = load::load(&self.paths.content, &self.paths.root);
+        self.checks = vec![None; content.as_ref().map_or(0, |c| c.procedures.len())];
+        self.site_checks = None;
         self.content = content;
         self.load_diags = diags;
-        self.cache.clear();
+        self.last = None;
         self.theme = None;
     }
 
@@ -213,15 +258,33 @@ impl Incremental {
             self.pending_full = true;
             return shown;
         };
-        content.procedures.retain(|p| p.file != shown);
         self.load_diags.items.retain(|d| d.file != shown);
-        if file.is_file() {
+        // Content keeps the file order of a full load (a code used twice is an error in the
+        // later file); `checks` stays aligned with it.
+        let at = content
+            .procedures
+            .binary_search_by(|q| q.file.as_path().cmp(shown.as_path()));
+        let loaded = if file.is_file() {
             let (p, d) = load::procedure_file(file, &self.paths.root);
-            if let Some(p) = p {
-                let at = content.procedures.partition_point(|q| q.file < p.file);
-                content.procedures.insert(at, p);
-            }
             self.load_diags.extend(d);
+            p
+        } else {
+            None
+        };
+        match (at, loaded) {
+            (Ok(i), Some(p)) => {
+                content.procedures[i] = p;
+                self.checks[i] = None;
+            }
+            (Ok(i), None) => {
+                content.procedures.remove(i);
+                self.checks.remove(i);
+            }
+            (Err(i), Some(p)) => {
+                content.procedures.insert(i, p);
+                self.checks.insert(i, None);
+            }
+            (Err(_), None) => {}
         }
         shown
     }
@@ -240,13 +303,40 @@ impl Incremental {
             outcome.diagnostics.sort();
             return outcome;
         };
+        // Boards print the posting date and checks compare dates with today: a new day (a long
+        // `serve` session) checks and renders anew.
+        let today = format::today_vietnam();
+        if self.today != Some(today) {
+            self.fragments.clear();
+            self.pending_full = true;
+            self.checks.iter_mut().for_each(|c| *c = None);
+            self.site_checks = None;
+            self.today = Some(today);
+        }
+
+        // Checks: those of unchanged procedures are kept; codes are compared across all.
+        let rules = validate::Rules { today };
         let mut diags = self.load_diags.clone();
-        diags.extend(validate::validate(
-            content,
-            &validate::Rules {
-                today: format::today_vietnam(),
-            },
-        ));
+        diags.extend(
+            self.site_checks
+                .get_or_insert_with(|| validate::site(content))
+                .clone(),
+        );
+        let checker = validate::Checker::new(content, &rules);
+        let unchecked: Vec<usize> = (0..self.checks.len())
+            .filter(|&i| self.checks[i].is_none())
+            .collect();
+        let checked: Vec<Vec<Diagnostic>> = unchecked
+            .par_iter()
+            .map(|&i| checker.procedure(&content.procedures[i]))
+            .collect();
+        for (i, c) in unchecked.into_iter().zip(checked) {
+            self.checks[i] = Some(c);
+        }
+        for c in self.checks.iter().flatten() {
+            diags.items.extend(c.iter().cloned());
+        }
+        diags.extend(validate::codes(content.procedures.iter()));
         diags.sort();
         phases.mark("validate");
         if diags.has_errors() {
@@ -265,16 +355,28 @@ impl Incremental {
             }
         }
         let theme = self.theme.as_ref().expect("loaded above");
-        // Boards print the posting date: a new day (a long `serve` session) renders anew.
-        let today = format::today_vietnam();
-        if self.today != Some(today) {
-            self.fragments.clear();
-            self.pending_full = true;
-            self.today = Some(today);
-        }
-        let site = Site::build_cached(content, &mut self.titles);
-        let site_view = serde_json::to_string(&SiteView::new(&site)).unwrap_or_default();
-        let full = self.pending_full || site_view != self.site_view;
+
+        // The site model: in the last build's order when no procedure's place can have moved.
+        let last = if self.pending_full {
+            None
+        } else {
+            self.last.take()
+        };
+        let stable_places = last
+            .as_ref()
+            .and_then(|l| stable_places(l, content, &self.pending));
+        let mut last = last;
+        let site = match (&mut last, &stable_places) {
+            (Some(l), Some(_)) => Site::with_places(content, std::mem::take(&mut l.places)),
+            _ => Site::assemble(content, &Site::order(content, &mut self.titles)),
+        };
+        // The site-wide values (counts by field, level and counter…) cannot change while every
+        // procedure keeps its place and listings.
+        let site_view = match stable_places {
+            Some(_) => None,
+            None => Some(serde_json::to_string(&SiteView::new(&site)).unwrap_or_default()),
+        };
+        let full = self.pending_full || site_view.as_ref().is_some_and(|v| *v != self.site_view);
         // The compiled templates hold the site-wide values; rebuilt only when those change.
         if full || self.engine.is_none() {
             self.engine = None;
@@ -283,6 +385,7 @@ impl Incremental {
                 Err(e) => {
                     diags.push(Diagnostic::error(Path::new("theme"), e.to_string()));
                     outcome.diagnostics = diags;
+                    self.pending_full = true;
                     return outcome;
                 }
             }
@@ -290,109 +393,37 @@ impl Incremental {
         let engine = self.engine.as_ref().expect("built above");
         phases.mark("site + engine");
 
-        // Views: reuse those of unchanged procedures whose page did not move.
-        let reuse: Vec<Option<Cached>> = site
-            .procedures
-            .iter()
-            .map(|sp| {
-                if self.pending_full || self.pending.contains(sp.p.file.as_os_str()) {
-                    return None;
-                }
-                self.cache
-                    .remove(sp.p.file.as_os_str())
-                    .filter(|c| c.url == sp.url)
-            })
-            .collect();
-        let built: Vec<(ProcedureView, ProcedureRow, bool)> = reuse
-            .into_par_iter()
-            .zip(site.procedures.par_iter())
-            .map(|(cached, sp)| match cached {
-                Some(c) => (c.view, c.row, false),
-                None => {
+        let mut scope = Scope::default();
+        let mut last = match (last, stable_places) {
+            // Every procedure in its place: only the changed ones get new views.
+            (Some(mut last), Some(places)) => {
+                scope.stable = true;
+                for s in places {
+                    let sp = &site.procedures[s];
+                    self.fragments.forget(&sp.p.file);
+                    scope.procedures.insert(s);
                     let view = views::procedure_view(&site, sp, &engine.i18n);
                     let row = views::procedure_row(&view);
-                    (view, row, true)
-                }
-            })
-            .collect();
-        // What the change touches: the pages of new views, and the listings that hold a
-        // changed listing row now or held it before.
-        struct Old {
-            row: ProcedureRow,
-            forms: Vec<String>,
-            field: usize,
-            level: usize,
-            units: Vec<usize>,
-        }
-        let forms_of = |v: &ProcedureView| -> Vec<String> {
-            v.documents.iter().map(|d| d.form_url.clone()).collect()
-        };
-        let mut old: HashMap<OsString, Old> = HashMap::new();
-        for file in &self.pending {
-            if let Some(c) = self.cache.remove(file) {
-                let forms = forms_of(&c.view);
-                old.insert(
-                    file.clone(),
-                    Old {
-                        row: c.row,
-                        forms,
-                        field: c.field,
-                        level: c.level,
-                        units: c.units,
-                    },
-                );
-            }
-        }
-        let mut scope = Scope::default();
-        let touch = |scope: &mut Scope, field: usize, level: usize, units: &[usize]| {
-            scope.fields.insert(field);
-            scope.levels.insert(level);
-            scope.units.extend(units.iter().copied());
-            scope.rows = true;
-            scope.forms = true;
-        };
-        let mut procedures = Vec::with_capacity(built.len());
-        let mut rows = Vec::with_capacity(built.len());
-        for (i, (view, row, fresh)) in built.into_iter().enumerate() {
-            if fresh {
-                let sp = &site.procedures[i];
-                self.fragments.forget(&sp.p.file);
-                scope.procedures.insert(i);
-                match old.remove(sp.p.file.as_os_str()) {
-                    // Same row in the same listings: only its own outputs change.
-                    Some(o)
-                        if o.row == row
-                            && o.field == sp.field
-                            && o.level == sp.level
-                            && o.units == sp.units =>
-                    {
-                        scope.forms |= o.forms != forms_of(&view);
-                    }
-                    Some(o) => {
-                        touch(&mut scope, o.field, o.level, &o.units);
+                    if row != last.rows[s] {
                         touch(&mut scope, sp.field, sp.level, &sp.units);
+                    } else if forms_of(&view) != forms_of(&last.views[s]) {
+                        scope.forms = true;
                     }
-                    None => touch(&mut scope, sp.field, sp.level, &sp.units),
+                    last.views[s] = view;
+                    last.rows[s] = row;
                 }
+                last
             }
-            procedures.push(view);
-            rows.push(row);
-        }
-        // Procedures that are gone.
-        for file in old.keys() {
-            self.fragments.forget(Path::new(file));
-        }
-        for o in old.values() {
-            touch(&mut scope, o.field, o.level, &o.units);
-        }
+            (last, _) => self.rearrange(&site, engine, last, &mut scope),
+        };
         phases.mark("views");
         let ctx = RenderContext {
             site: &site,
             engine,
             theme,
             content_dir: &self.paths.content,
-            procedures,
-            rows,
+            procedures: std::mem::take(&mut last.views),
+            rows: std::mem::take(&mut last.rows),
             scope: (!full).then_some(scope),
             fragments: Some(&self.fragments),
             posting_date: today,
@@ -416,45 +447,70 @@ impl Incremental {
             }
             outcome.diagnostics = diags;
             // This attempt's views are dropped: the next good build starts afresh.
-            self.cache.clear();
             self.pending_full = true;
             return outcome;
         }
+        let stable = ctx.scope.as_ref().is_some_and(|s| s.stable);
         for ((r, files), outputs) in RENDERERS.iter().zip(rendered).zip(&mut self.outputs) {
-            // A renderer that rendered only the scope: its other outputs stand, unless they
-            // are no longer part of the site. Any other: its outputs are replaced whole.
-            let keep: HashSet<String> = match r.paths {
-                Some(paths) if !full => paths(&ctx).into_iter().collect(),
-                _ => files.iter().map(|f| f.path.clone()).collect(),
-            };
-            // A renderer's list of paths must be exactly what it renders in a full build.
+            match r.paths {
+                // Every procedure in its place: the renderer's list of paths is the same, so its
+                // other outputs all stand.
+                Some(_) if stable => {}
+                // A renderer that rendered only the scope: its other outputs stand, unless they
+                // are no longer part of the site. Any other: its outputs are replaced whole.
+                _ => {
+                    let keep: HashSet<String> = match r.paths {
+                        Some(paths) if !full => paths(&ctx).into_iter().collect(),
+                        _ => files.iter().map(|f| f.path.clone()).collect(),
+                    };
+                    // A renderer's list of paths must be exactly what it renders in a full build.
+                    if cfg!(debug_assertions)
+                        && full
+                        && let Some(paths) = r.paths
+                    {
+                        let listed: HashSet<String> = paths(&ctx).into_iter().collect();
+                        assert_eq!(
+                            listed, keep,
+                            "{}::paths differs from what it renders",
+                            r.name
+                        );
+                    }
+                    outputs.retain(|p, _| {
+                        let stays = keep.contains(p);
+                        if !stays {
+                            outcome.removed.push(p.clone());
+                        }
+                        stays
+                    });
+                }
+            }
+            // Compared in parallel: a counter's print sets are megabytes each.
+            let same: Vec<bool> = files
+                .par_iter()
+                .map(|f| {
+                    outputs
+                        .get(&f.path)
+                        .is_some_and(|old| old[..] == f.data[..])
+                })
+                .collect();
+            for (f, same) in files.into_iter().zip(same) {
+                if !same {
+                    outcome.changed.push(f.path.clone());
+                    outputs.insert(f.path, Arc::new(f.data));
+                }
+            }
+            // With every procedure in its place, the list of paths must not have changed.
             if cfg!(debug_assertions)
-                && full
+                && stable
                 && let Some(paths) = r.paths
             {
                 let listed: HashSet<String> = paths(&ctx).into_iter().collect();
+                let held: HashSet<String> = outputs.keys().cloned().collect();
                 assert_eq!(
-                    listed, keep,
-                    "{}::paths differs from what it renders",
+                    listed, held,
+                    "{}::paths changed in a stable rebuild",
                     r.name
                 );
-            }
-            outputs.retain(|p, _| {
-                let stays = keep.contains(p);
-                if !stays {
-                    outcome.removed.push(p.clone());
-                }
-                stays
-            });
-            for f in files {
-                if outputs
-                    .get(&f.path)
-                    .is_some_and(|old| old[..] == f.data[..])
-                {
-                    continue;
-                }
-                outcome.changed.push(f.path.clone());
-                outputs.insert(f.path, Arc::new(f.data));
             }
         }
         phases.mark("merge outputs");
@@ -462,21 +518,13 @@ impl Incremental {
         let RenderContext {
             procedures, rows, ..
         } = ctx;
-        for (sp, (view, row)) in site.procedures.iter().zip(procedures.into_iter().zip(rows)) {
-            self.cache.insert(
-                sp.p.file.as_os_str().to_os_string(),
-                Cached {
-                    url: sp.url.clone(),
-                    view,
-                    row,
-                    field: sp.field,
-                    level: sp.level,
-                    units: sp.units.clone(),
-                },
-            );
+        last.views = procedures;
+        last.rows = rows;
+        last.places = site.into_places();
+        self.last = Some(last);
+        if let Some(v) = site_view {
+            self.site_view = v;
         }
-        phases.mark("cache");
-        self.site_view = site_view;
         self.pending.clear();
         self.pending_full = false;
         outcome.ok = true;
@@ -484,6 +532,160 @@ impl Incremental {
         outcome.diagnostics = diags;
         outcome
     }
+
+    /// The views of the procedures in the new site order: those of unchanged procedures whose
+    /// page did not move are taken from `last`, the others built anew. Records in `scope` what
+    /// the change touches: the pages of new views, and the listings that hold a changed
+    /// listing row now or held it before.
+    fn rearrange(
+        &self,
+        site: &Site,
+        engine: &Engine,
+        last: Option<Last>,
+        scope: &mut Scope,
+    ) -> Last {
+        type Old = (
+            Vec<Option<(ProcedureView, ProcedureRow)>>,
+            Vec<Placed>,
+            Vec<Place>,
+        );
+        let (mut old_views, old_placed, old_places): Old = match last {
+            Some(l) => (
+                l.views.into_iter().zip(l.rows).map(Some).collect(),
+                l.placed,
+                l.places,
+            ),
+            None => Default::default(),
+        };
+        let old_at: HashMap<&OsStr, usize> = old_placed
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.file.as_os_str(), i))
+            .collect();
+        let mut views: Vec<Option<(ProcedureView, ProcedureRow)>> = site
+            .procedures
+            .iter()
+            .map(|sp| {
+                let file = sp.p.file.as_os_str();
+                if self.pending.contains(file) {
+                    return None;
+                }
+                let &o = old_at.get(file)?;
+                if old_places[o].url != sp.url {
+                    return None;
+                }
+                old_views[o].take()
+            })
+            .collect();
+        let fresh: Vec<usize> = (0..views.len()).filter(|&i| views[i].is_none()).collect();
+        let built: Vec<(ProcedureView, ProcedureRow)> = fresh
+            .par_iter()
+            .map(|&i| {
+                let view = views::procedure_view(site, &site.procedures[i], &engine.i18n);
+                let row = views::procedure_row(&view);
+                (view, row)
+            })
+            .collect();
+        for (i, (view, row)) in fresh.into_iter().zip(built) {
+            let sp = &site.procedures[i];
+            self.fragments.forget(&sp.p.file);
+            scope.procedures.insert(i);
+            let before = old_at
+                .get(sp.p.file.as_os_str())
+                .and_then(|&o| Some((&old_places[o], old_views[o].take()?)));
+            match before {
+                // Same row in the same listings: only its own outputs change.
+                Some((o, (old_view, old_row)))
+                    if old_row == row
+                        && o.field == sp.field
+                        && o.level == sp.level
+                        && o.units == sp.units =>
+                {
+                    scope.forms |= forms_of(&old_view) != forms_of(&view);
+                }
+                Some((o, _)) => {
+                    touch(scope, o.field, o.level, &o.units);
+                    touch(scope, sp.field, sp.level, &sp.units);
+                }
+                None => touch(scope, sp.field, sp.level, &sp.units),
+            }
+            views[i] = Some((view, row));
+        }
+        // Procedures that are gone.
+        for (o, _) in old_views.iter().enumerate().filter(|(_, v)| v.is_some()) {
+            self.fragments.forget(Path::new(&old_placed[o].file));
+            let o = &old_places[o];
+            touch(scope, o.field, o.level, &o.units);
+        }
+        let (views, rows) = views
+            .into_iter()
+            .map(|v| v.expect("every place has a view"))
+            .unzip();
+        let placed = site
+            .procedures
+            .iter()
+            .map(|sp| Placed {
+                file: sp.p.file.as_os_str().to_os_string(),
+                key: Key::of(sp.p),
+            })
+            .collect();
+        Last {
+            places: Vec::new(),
+            placed,
+            views,
+            rows,
+        }
+    }
+}
+
+/// Record that the listings of a procedure in `field`, `level` and `units` must re-render.
+fn touch(scope: &mut Scope, field: usize, level: usize, units: &[usize]) {
+    scope.fields.insert(field);
+    scope.levels.insert(level);
+    scope.units.extend(units.iter().copied());
+    scope.rows = true;
+    scope.forms = true;
+}
+
+/// The form files a procedure links to.
+fn forms_of(v: &ProcedureView) -> Vec<String> {
+    v.documents.iter().map(|d| d.form_url.clone()).collect()
+}
+
+/// When every procedure of the content keeps its place of the last build (the same files, and
+/// the changed ones keep their title, code, field, level, counters and status): the places
+/// of the changed ones.
+fn stable_places(
+    last: &Last,
+    content: &Content,
+    pending: &HashSet<OsString>,
+) -> Option<Vec<usize>> {
+    let procedures = &content.procedures;
+    if last.places.len() != procedures.len()
+        || last
+            .places
+            .iter()
+            .zip(&last.placed)
+            .any(|(p, placed)| procedures[p.index].file.as_os_str() != placed.file)
+    {
+        return None;
+    }
+    let mut place = vec![0; procedures.len()];
+    for (s, p) in last.places.iter().enumerate() {
+        place[p.index] = s;
+    }
+    let mut places = Vec::with_capacity(pending.len());
+    for file in pending {
+        let i = procedures
+            .binary_search_by(|p| p.file.as_path().cmp(Path::new(file)))
+            .ok()?;
+        let s = place[i];
+        if Key::of(&procedures[i]) != last.placed[s].key {
+            return None;
+        }
+        places.push(s);
+    }
+    Some(places)
 }
 
 enum Change {

@@ -25,12 +25,25 @@ pub struct Site<'c> {
 
 pub struct SiteProcedure<'c> {
     pub p: &'c Procedure,
+    /// Its index in `content.procedures`.
+    pub index: usize,
     pub slug: String,
     /// Output path relative to the site root, `/`-separated.
     pub url: String,
     pub field: usize,
     pub level: usize,
     /// The counters that post this procedure (its `units`, or every unit of its level).
+    pub units: Vec<usize>,
+}
+
+/// A procedure's place in the site model without the procedure itself (see
+/// [`Site::into_places`]).
+pub struct Place {
+    pub index: usize,
+    pub slug: String,
+    pub url: String,
+    pub field: usize,
+    pub level: usize,
     pub units: Vec<usize>,
 }
 
@@ -103,70 +116,14 @@ impl<'c> Site<'c> {
     /// [`Site::build`], reusing the sort keys and slugs of titles seen before (`serve` keeps
     /// them between rebuilds; computing them is most of this stage's cost).
     pub fn build_cached(content: &'c Content, titles: &mut TitleKeys) -> Site<'c> {
-        let lang = content.site.language;
-        let mut fields: Vec<SiteField> = content
-            .fields
-            .iter()
-            .map(|f| SiteField {
-                f,
-                url: format!("linh-vuc/{}.html", id_segment(&f.id)),
-                procedures: Vec::new(),
-            })
-            .collect();
-        let mut levels: Vec<SiteLevel> = content
-            .site
-            .levels
-            .iter()
-            .map(|l| SiteLevel {
-                l,
-                url: format!("cap/{}.html", id_segment(&l.id)),
-                procedures: Vec::new(),
-                units: Vec::new(),
-            })
-            .collect();
-        let field_index: HashMap<&str, usize> = content
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
-            .collect();
-        let level_index: HashMap<&str, usize> = content
-            .site
-            .levels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.id.as_str(), i))
-            .collect();
-        let unit_index: HashMap<&str, usize> = content
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id.as_str(), i))
-            .collect();
+        Site::assemble(content, &Site::order(content, titles))
+    }
 
-        let mut units: Vec<SiteUnit> = content
-            .units
-            .iter()
-            .map(|u| SiteUnit {
-                u,
-                url: format!("don-vi/{}.html", id_segment(&u.id)),
-                level: level_index
-                    .get(u.level.value.as_str())
-                    .copied()
-                    .unwrap_or(0),
-                parent: u
-                    .parent
-                    .as_ref()
-                    .and_then(|p| unit_index.get(p.value.as_str()).copied()),
-                procedures: Vec::new(),
-            })
-            .collect();
-        for (i, u) in units.iter().enumerate() {
-            if let Some(l) = levels.get_mut(u.level) {
-                l.units.push(i);
-            }
-        }
-
+    /// The order of the procedures and their slugs: for each place in Vietnamese alphabetical
+    /// order of title (code breaks ties), the procedure's index in `content.procedures` and its
+    /// slug. It depends only on the procedures' titles and codes, so `serve` keeps it while an
+    /// edit leaves those alone.
+    pub fn order(content: &Content, titles: &mut TitleKeys) -> Vec<(usize, String)> {
         // The collation key and the slug are costly (normalisation, tone placement): computed
         // once per title, in parallel, not once per comparison. Same order as `vi_cmp`, then code.
         let missing: Vec<&str> = {
@@ -191,49 +148,78 @@ impl<'c> Site<'c> {
             })
             .collect();
         titles.extend(computed);
-        let mut keyed: Vec<(&TitleKey, &Procedure)> = content
+        let mut keyed: Vec<(&TitleKey, &Procedure, usize)> = content
             .procedures
             .iter()
-            .map(|p| (&titles[p.title.as_str()], p))
+            .enumerate()
+            .map(|(i, p)| (&titles[p.title.as_str()], p, i))
             .collect();
-        keyed.sort_by(|(ka, a), (kb, b)| {
+        keyed.sort_by(|(ka, a, _), (kb, b, _)| {
             ka.collation
                 .cmp(&kb.collation)
                 .then_with(|| a.title.cmp(&b.title))
                 .then_with(|| a.code.value.cmp(&b.code.value))
         });
         let slugs = unique_slugs(&keyed);
-        let sorted: Vec<&Procedure> = keyed.into_iter().map(|(_, p)| p).collect();
-        let mut procedures = Vec::with_capacity(sorted.len());
-        for (p, slug) in sorted.into_iter().zip(slugs) {
+        keyed.into_iter().map(|(_, _, i)| i).zip(slugs).collect()
+    }
+
+    /// The site model for procedures in `order` (from [`Site::order`] on the same titles and
+    /// codes).
+    pub fn assemble(content: &'c Content, order: &[(usize, String)]) -> Site<'c> {
+        let index = |ids: &mut dyn Iterator<Item = &'c str>| -> HashMap<&'c str, usize> {
+            ids.enumerate().map(|(i, id)| (id, i)).collect()
+        };
+        let field_index = index(&mut content.fields.iter().map(|f| f.id.as_str()));
+        let level_index = index(&mut content.site.levels.iter().map(|l| l.id.as_str()));
+        let unit_index = index(&mut content.units.iter().map(|u| u.id.as_str()));
+        let (_, levels, _) = Site::frame(content);
+        let mut places = Vec::with_capacity(order.len());
+        for (i, slug) in order {
+            let p = &content.procedures[*i];
             let (Some(&field), Some(&level)) = (
                 field_index.get(p.field.value.as_str()),
                 level_index.get(p.level.value.as_str()),
             ) else {
                 continue;
             };
-            let posted_by: Vec<usize> = if p.units.is_empty() {
-                units
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, u)| u.level == level)
-                    .map(|(i, _)| i)
-                    .collect()
+            let units: Vec<usize> = if p.units.is_empty() {
+                levels[level].units.clone()
             } else {
                 p.units
                     .iter()
                     .filter_map(|u| unit_index.get(u.value.as_str()).copied())
                     .collect()
             };
-            procedures.push(SiteProcedure {
-                p,
+            places.push(Place {
+                index: *i,
                 url: format!("thu-tuc/{slug}.html"),
-                slug,
+                slug: slug.clone(),
                 field,
                 level,
-                units: posted_by,
+                units,
             });
         }
+        Site::with_places(content, places)
+    }
+
+    /// The site model for procedures at `places` (from [`Site::into_places`] of a model of
+    /// the same content, but for the text of procedures that keep their title, code, field,
+    /// level, counters and status): `serve` keeps them between rebuilds.
+    pub fn with_places(content: &'c Content, places: Vec<Place>) -> Site<'c> {
+        let (mut fields, mut levels, mut units) = Site::frame(content);
+        let procedures: Vec<SiteProcedure> = places
+            .into_iter()
+            .map(|pl| SiteProcedure {
+                p: &content.procedures[pl.index],
+                index: pl.index,
+                slug: pl.slug,
+                url: pl.url,
+                field: pl.field,
+                level: pl.level,
+                units: pl.units,
+            })
+            .collect();
         for (i, sp) in procedures.iter().enumerate() {
             fields[sp.field].procedures.push(i);
             levels[sp.level].procedures.push(i);
@@ -259,7 +245,7 @@ impl<'c> Site<'c> {
 
         Site {
             content,
-            lang,
+            lang: content.site.language,
             procedures,
             fields,
             levels,
@@ -267,6 +253,81 @@ impl<'c> Site<'c> {
             pages,
             results: crate::results::Results::build(content),
         }
+    }
+
+    /// The places of the procedures, for [`Site::with_places`].
+    pub fn into_places(self) -> Vec<Place> {
+        self.procedures
+            .into_iter()
+            .map(|sp| Place {
+                index: sp.index,
+                slug: sp.slug,
+                url: sp.url,
+                field: sp.field,
+                level: sp.level,
+                units: sp.units,
+            })
+            .collect()
+    }
+
+    /// Fields, levels (with their counters) and counters, listing no procedure yet.
+    fn frame(content: &'c Content) -> (Vec<SiteField<'c>>, Vec<SiteLevel<'c>>, Vec<SiteUnit<'c>>) {
+        let fields: Vec<SiteField> = content
+            .fields
+            .iter()
+            .map(|f| SiteField {
+                f,
+                url: format!("linh-vuc/{}.html", id_segment(&f.id)),
+                procedures: Vec::new(),
+            })
+            .collect();
+        let mut levels: Vec<SiteLevel> = content
+            .site
+            .levels
+            .iter()
+            .map(|l| SiteLevel {
+                l,
+                url: format!("cap/{}.html", id_segment(&l.id)),
+                procedures: Vec::new(),
+                units: Vec::new(),
+            })
+            .collect();
+        let level_index: HashMap<&str, usize> = content
+            .site
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i))
+            .collect();
+        let unit_index: HashMap<&str, usize> = content
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        let units: Vec<SiteUnit> = content
+            .units
+            .iter()
+            .map(|u| SiteUnit {
+                u,
+                url: format!("don-vi/{}.html", id_segment(&u.id)),
+                level: level_index
+                    .get(u.level.value.as_str())
+                    .copied()
+                    .unwrap_or(0),
+                parent: u
+                    .parent
+                    .as_ref()
+                    .and_then(|p| unit_index.get(p.value.as_str()).copied()),
+                procedures: Vec::new(),
+            })
+            .collect();
+        for (i, u) in units.iter().enumerate() {
+            if let Some(l) = levels.get_mut(u.level) {
+                l.units.push(i);
+            }
+        }
+        (fields, levels, units)
     }
 
     /// Procedures updated most recently first (ties: alphabetical order).
@@ -310,10 +371,10 @@ pub fn short_slug(slug: &str, max: usize) -> String {
 
 /// Slugs from titles; titles that fold to the same slug (`Ma`/`Mã`) get their code appended
 /// so each page has its own stable file.
-fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
+fn unique_slugs(sorted: &[(&TitleKey, &Procedure, usize)]) -> Vec<String> {
     let base: Vec<String> = sorted
         .iter()
-        .map(|(k, p)| {
+        .map(|(k, p, _)| {
             let s = k.slug.clone();
             let s = if s.is_empty() {
                 slugify(&p.code.value)
@@ -337,7 +398,7 @@ fn unique_slugs(sorted: &[(&TitleKey, &Procedure)]) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     base.iter()
         .zip(sorted)
-        .map(|(s, (_, p))| {
+        .map(|(s, (_, p, _))| {
             let mut slug = if count[s.as_str()] > 1 {
                 format!("{s}-{}", short_slug(&slugify(&p.code.value), 40))
             } else {

@@ -13,6 +13,17 @@ pub struct Rules {
 }
 
 pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
+    let mut diags = site(content);
+    let check = Checker::new(content, rules);
+    for p in &content.procedures {
+        diags.items.extend(check.procedure(p));
+    }
+    diags.extend(codes(content.procedures.iter()));
+    diags
+}
+
+/// The checks of everything but procedures: ids defined twice, units' references, results.
+pub fn site(content: &Content) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let site_src = content.sources.site.as_ref();
     let units_src = content.sources.units.as_ref();
@@ -55,12 +66,6 @@ pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
     let level_ids: Vec<&str> = content.site.levels.iter().map(|l| l.id.as_str()).collect();
     let field_ids: Vec<&str> = content.fields.iter().map(|f| f.id.as_str()).collect();
     let unit_ids: Vec<&str> = content.units.iter().map(|u| u.id.as_str()).collect();
-    let unit_level: HashMap<&str, &str> = content
-        .units
-        .iter()
-        .map(|u| (u.id.as_str(), u.level.value.as_str()))
-        .collect();
-
     for u in &content.units {
         if let Some(d) = unknown_ref(&u.level, "level", &level_ids) {
             diags.push(at(units_src, u.level.pos, d.0).field("level").hint(d.1));
@@ -71,35 +76,82 @@ pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
             diags.push(at(units_src, parent.pos, d.0).field("parent").hint(d.1));
         }
     }
+    results(content, &unit_ids, &field_ids, &mut diags);
+    diags
+}
 
-    let forms: HashSet<&str> = content.forms.iter().map(|f| f.path.as_str()).collect();
+/// A procedure's national code used by an earlier one (in file order): the later one is wrong.
+pub fn codes<'a>(procedures: impl Iterator<Item = &'a Procedure>) -> Diagnostics {
+    let mut diags = Diagnostics::default();
     let mut codes: HashMap<&str, &Procedure> = HashMap::new();
-    for p in &content.procedures {
+    for p in procedures {
+        if p.code.value.is_empty() {
+            continue;
+        }
+        if let Some(first) = codes.get(p.code.value.as_str()) {
+            diags.push(
+                Diagnostic::error(&p.file, format!("the code {} is already used by {}", p.code.value, first.file.display()))
+                    .at(p.code.pos, &p.text)
+                    .field("code")
+                    .related(format!("first used at {}:{}", first.file.display(), first.code.pos.line))
+                    .hint("each procedure has its own national code; a local variant takes a suffix such as `.01`"),
+            );
+        } else {
+            codes.insert(&p.code.value, p);
+        }
+    }
+    diags
+}
+
+/// The checks of one procedure against the rest of the content (ids, forms, dates); all but
+/// the uniqueness of its code. The result depends on the procedure, the site, fields, units
+/// and forms, and the date, never on other procedures: `serve` keeps it while those stay.
+pub struct Checker<'a> {
+    content: &'a Content,
+    rules: &'a Rules,
+    level_ids: Vec<&'a str>,
+    field_ids: Vec<&'a str>,
+    unit_ids: Vec<&'a str>,
+    unit_level: HashMap<&'a str, &'a str>,
+    forms: HashSet<&'a str>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(content: &'a Content, rules: &'a Rules) -> Checker<'a> {
+        Checker {
+            content,
+            rules,
+            level_ids: content.site.levels.iter().map(|l| l.id.as_str()).collect(),
+            field_ids: content.fields.iter().map(|f| f.id.as_str()).collect(),
+            unit_ids: content.units.iter().map(|u| u.id.as_str()).collect(),
+            unit_level: content
+                .units
+                .iter()
+                .map(|u| (u.id.as_str(), u.level.value.as_str()))
+                .collect(),
+            forms: content.forms.iter().map(|f| f.path.as_str()).collect(),
+        }
+    }
+
+    pub fn procedure(&self, p: &Procedure) -> Vec<Diagnostic> {
+        let (content, rules) = (self.content, self.rules);
+        let (level_ids, field_ids, unit_ids) = (&self.level_ids, &self.field_ids, &self.unit_ids);
+        let (unit_level, forms) = (&self.unit_level, &self.forms);
+        let mut diags = Vec::new();
         let err = |pos: Pos, field: &str, message: String| {
             Diagnostic::error(&p.file, message)
                 .at(pos, &p.text)
                 .field(field)
         };
-        if !p.code.value.is_empty() {
-            if let Some(first) = codes.get(p.code.value.as_str()) {
-                diags.push(
-                    err(p.code.pos, "code", format!("the code {} is already used by {}", p.code.value, first.file.display()))
-                        .related(format!("first used at {}:{}", first.file.display(), first.code.pos.line))
-                        .hint("each procedure has its own national code; a local variant takes a suffix such as `.01`"),
-                );
-            } else {
-                codes.insert(&p.code.value, p);
-            }
-        }
-        if let Some((msg, hint)) = unknown_ref(&p.field, "field", &field_ids) {
+        if let Some((msg, hint)) = unknown_ref(&p.field, "field", field_ids) {
             diags.push(err(p.field.pos, "field", msg).hint(hint));
         }
-        if let Some((msg, hint)) = unknown_ref(&p.level, "level", &level_ids) {
+        if let Some((msg, hint)) = unknown_ref(&p.level, "level", level_ids) {
             diags.push(err(p.level.pos, "level", msg).hint(hint));
         }
         for (i, u) in p.units.iter().enumerate() {
             let field = format!("units[{i}]");
-            if let Some((msg, hint)) = unknown_ref(u, "unit", &unit_ids) {
+            if let Some((msg, hint)) = unknown_ref(u, "unit", unit_ids) {
                 diags.push(err(u.pos, &field, msg).hint(hint));
             } else if let Some(level) = unit_level.get(u.value.as_str())
                 && *level != p.level.value
@@ -112,9 +164,9 @@ pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
                     .map(|x| x.id.as_str())
                     .collect();
                 diags.push(
-                        err(u.pos, &field, format!("the unit `{}` is at level `{level}`, but this procedure is at level `{}`", u.value, p.level.value))
-                            .hint(if same.is_empty() { "no unit is at this procedure's level".into() } else { format!("units at level `{}`: {}", p.level.value, list_some(same, 8)) }),
-                    );
+                    err(u.pos, &field, format!("the unit `{}` is at level `{level}`, but this procedure is at level `{}`", u.value, p.level.value))
+                        .hint(if same.is_empty() { "no unit is at this procedure's level".into() } else { format!("units at level `{}`: {}", p.level.value, list_some(same, 8)) }),
+                );
             }
         }
         if p.units.is_empty()
@@ -122,15 +174,15 @@ pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
             && !content.units.iter().any(|u| u.level.value == p.level.value)
         {
             diags.push(
-                Diagnostic::warning(&p.file, format!("no counter in units.yaml is at level `{}`, so no counter posts this procedure", p.level.value))
-                    .at(p.level.pos, &p.text)
-                    .field("level"),
-            );
+            Diagnostic::warning(&p.file, format!("no counter in units.yaml is at level `{}`, so no counter posts this procedure", p.level.value))
+                .at(p.level.pos, &p.text)
+                .field("level"),
+        );
         }
         for (i, d) in p.documents.iter().enumerate() {
             let Some(form) = &d.form else { continue };
             let field = format!("documents[{i}].form");
-            if let Some((msg, hint)) = form_problem(&form.value, &forms) {
+            if let Some((msg, hint)) = form_problem(&form.value, forms) {
                 diags.push(err(form.pos, &field, msg).hint(hint));
             }
         }
@@ -150,10 +202,10 @@ pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
                 );
             } else if days > 365 {
                 diags.push(
-                    Diagnostic::warning(&p.file, format!("`updated` is more than 12 months ago ({}); check the procedure is still current", crate::format::date_dmy(updated.value)))
-                        .at(updated.pos, &p.text)
-                        .field("updated"),
-                );
+                Diagnostic::warning(&p.file, format!("`updated` is more than 12 months ago ({}); check the procedure is still current", crate::format::date_dmy(updated.value)))
+                    .at(updated.pos, &p.text)
+                    .field("updated"),
+            );
             }
         }
         let has_online_channel = p.channels.iter().any(|c| c.method == Method::Online);
@@ -164,15 +216,14 @@ pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
                 .find(|c| c.method == Method::Online)
                 .map_or(p.pos, |c| c.pos);
             diags.push(
-                Diagnostic::warning(&p.file, "an online channel is listed but the procedure has no `online.url`")
-                    .at(pos, &p.text)
-                    .field("online.url")
-                    .hint("add `online: {level: partial, url: \"https://…\"}` so citizens can find the service"),
-            );
+            Diagnostic::warning(&p.file, "an online channel is listed but the procedure has no `online.url`")
+                .at(pos, &p.text)
+                .field("online.url")
+                .hint("add `online: {level: partial, url: \"https://…\"}` so citizens can find the service"),
+        );
         }
+        diags
     }
-    results(content, &unit_ids, &field_ids, &mut diags);
-    diags
 }
 
 /// Results files: ids that exist, one row per counter and field, periods that do not overlap.

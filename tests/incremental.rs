@@ -245,3 +245,196 @@ fn the_search_index_patched_after_edits_equals_a_clean_build() {
         out.changed
     );
 }
+
+/// Diagnostics of the engine equal those `niemyet check` gives for the same content.
+fn assert_same_diagnostics(out: &niemyet::incremental::Outcome, paths: &Paths, after: &str) {
+    let (_, clean) = niemyet::check(paths, false);
+    let render = |d: &niemyet::diagnostics::Diagnostics| -> Vec<String> {
+        d.items.iter().map(|d| d.render(false)).collect()
+    };
+    assert_eq!(
+        render(&out.diagnostics),
+        render(&clean),
+        "diagnostics after {after}"
+    );
+}
+
+/// Apply `edits` (file, from, to), rebuild, and compare outputs and diagnostics with a clean
+/// build. (Edits that change counts shown on every page, such as a field's, re-render all.)
+fn step(
+    engine: &mut Incremental,
+    paths: &Paths,
+    edits: &[(&Path, &str, &str)],
+    after: &str,
+) -> niemyet::incremental::Outcome {
+    for (file, from, to) in edits {
+        edit(file, from, to);
+    }
+    let files: Vec<PathBuf> = edits.iter().map(|(f, _, _)| f.to_path_buf()).collect();
+    let out = engine.update(&files);
+    assert!(out.ok, "after {after}: {}", messages(&out));
+    assert_same_as_clean(engine, paths, after);
+    assert_same_diagnostics(&out, paths, after);
+    out
+}
+
+/// The shortcuts of an edit that keeps every procedure in its place (same title, code, field,
+/// level, counters and status), and the edits that leave it: each ends equal to a clean build.
+#[test]
+fn edits_in_place_and_edits_that_move_equal_a_clean_build() {
+    let site = SiteTest::example();
+    let paths = paths(&site);
+    let mut engine = Incremental::new(paths.clone());
+    assert!(engine.build_full().ok);
+    let dir = site.path("content/procedures/ho-tich");
+    let (a, b) = (
+        dir.join("dang-ky-ket-hon.yaml"),
+        dir.join("dang-ky-lai-ket-hon.yaml"),
+    );
+    let (a, b) = (a.as_path(), b.as_path());
+
+    // Two texts at once: only their own outputs change.
+    let out = step(
+        &mut engine,
+        &paths,
+        &[
+            (a, "summary: |\n  ", "summary: |\n  Sửa một. "),
+            (b, "summary: |\n  ", "summary: |\n  Sửa hai. "),
+        ],
+        "two text edits",
+    );
+    assert!(!out.full);
+    assert!(out.changed.contains(&"data/procedures.json".to_string()));
+    assert!(!out.changed.contains(&"data/procedures.csv".to_string()));
+    assert!(!out.changed.iter().any(|p| p.starts_with("linh-vuc/")));
+
+    // Saved unchanged: nothing changes.
+    let out = step(
+        &mut engine,
+        &paths,
+        &[(a, "Sửa một. ", "Sửa một. ")],
+        "a save",
+    );
+    assert!(!out.full && out.changed.is_empty(), "{:?}", out.changed);
+
+    // A fee: the listing rows change (fee column), the places do not.
+    let out = step(
+        &mut engine,
+        &paths,
+        &[(a, "amount: 0", "amount: 15000")],
+        "a fee",
+    );
+    assert!(!out.full);
+    assert!(out.changed.contains(&"linh-vuc/ho-tich.html".to_string()));
+    assert!(out.changed.contains(&"data/procedures.csv".to_string()));
+
+    // The date of the last check: a warning of this file alone appears, then goes.
+    step(
+        &mut engine,
+        &paths,
+        &[(a, "updated: 2026-07-25", "updated: 2020-07-25")],
+        "an old `updated`",
+    );
+    step(
+        &mut engine,
+        &paths,
+        &[(a, "updated: 2020-07-25", "updated: 2026-07-25")],
+        "a current `updated`",
+    );
+
+    // Abolished: its detail sheets leave the boards; active again: they come back.
+    let out = step(
+        &mut engine,
+        &paths,
+        &[(a, "status: active", "status: abolished")],
+        "abolished",
+    );
+    assert!(!out.removed.is_empty());
+    step(
+        &mut engine,
+        &paths,
+        &[(a, "status: abolished", "status: active")],
+        "active again",
+    );
+
+    // Posted by one counter only, then by every commune again.
+    step(
+        &mut engine,
+        &paths,
+        &[(a, "level: commune\n", "level: commune\nunits: [phuong-1]\n")],
+        "one counter",
+    );
+    step(
+        &mut engine,
+        &paths,
+        &[(a, "level: commune\nunits: [phuong-1]\n", "level: commune\n")],
+        "every counter",
+    );
+
+    // Another field, and back.
+    step(
+        &mut engine,
+        &paths,
+        &[(a, "field: ho-tich", "field: chung-thuc")],
+        "another field",
+    );
+    step(
+        &mut engine,
+        &paths,
+        &[(a, "field: chung-thuc", "field: ho-tich")],
+        "the field back",
+    );
+
+    // A title that another procedure has: both pages take the code into their file names;
+    // back: both return.
+    let out = step(
+        &mut engine,
+        &paths,
+        &[(b, "title: Đăng ký lại kết hôn", "title: Đăng ký kết hôn")],
+        "a shared title",
+    );
+    assert!(
+        out.removed
+            .contains(&"thu-tuc/dang-ky-ket-hon.html".to_string()),
+        "{:?}",
+        out.removed
+    );
+    step(
+        &mut engine,
+        &paths,
+        &[(b, "title: Đăng ký kết hôn", "title: Đăng ký lại kết hôn")],
+        "the title back",
+    );
+
+    // A code clash made in the earlier file is reported on the later one, which did not
+    // change; the last good site stays; the fix catches up.
+    let before = engine.get("data/procedures.json").unwrap().to_vec();
+    edit(a, "code: \"1.000894\"", "code: \"1.004746\"");
+    let out = engine.update(&[a.to_path_buf()]);
+    assert!(!out.ok);
+    assert_same_diagnostics(&out, &paths, "a code clash");
+    assert!(
+        out.diagnostics
+            .items
+            .iter()
+            .any(|d| d.file.ends_with("dang-ky-lai-ket-hon.yaml") && d.is_error()),
+        "{}",
+        messages(&out)
+    );
+    assert_eq!(
+        &engine.get("data/procedures.json").unwrap()[..],
+        &before[..]
+    );
+    edit(b, "summary: |\n  ", "summary: |\n  Trong lúc lỗi. ");
+    assert!(!engine.update(&[b.to_path_buf()]).ok);
+    let out = step(
+        &mut engine,
+        &paths,
+        &[(a, "code: \"1.004746\"", "code: \"1.000894\"")],
+        "the clash fixed",
+    );
+    assert!(
+        out.changed
+            .contains(&"thu-tuc/dang-ky-lai-ket-hon.html".to_string())
+    );
+}

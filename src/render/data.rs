@@ -25,28 +25,38 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
         }]
     };
     // Each file is handed on as soon as it is made (the catalogue's are tens of MB and written
-    // record by record, never joined); the page keeps only their sizes.
+    // record by record, never joined); the page keeps only their sizes. A partial rebuild
+    // (`serve`) hands on only the files that can have changed: the results and the schema
+    // depend on no procedure.
     let mut out: Vec<OutputFile> = Vec::new();
     let mut sizes: Vec<(&'static str, u64)> = Vec::new();
-    let mut put = |path: &'static str, file: Joined| -> Result<(), Vec<RenderError>> {
-        let parts = file.parts();
-        sizes.push((path, parts.iter().map(|p| p.len() as u64).sum()));
-        out.extend(ctx.emit_parts(path, &parts).map_err(|e| vec![e])?);
-        Ok(())
-    };
+    let mut put =
+        |path: &'static str, file: Joined, changed: bool| -> Result<(), Vec<RenderError>> {
+            let parts = file.parts();
+            sizes.push((path, parts.iter().map(|p| p.len() as u64).sum()));
+            if changed || ctx.is_full() {
+                out.extend(ctx.emit_parts(path, &parts).map_err(|e| vec![e])?);
+            }
+            Ok(())
+        };
+    let (records, changed) = records(ctx);
     put(
         paths::DATA_JSON,
-        procedures_json(ctx).map_err(|e| err(paths::DATA_JSON, e.to_string()))?,
+        procedures_json(ctx, records.json.clone())
+            .map_err(|e| err(paths::DATA_JSON, e.to_string()))?,
+        changed.0,
     )?;
     put(
         paths::DATA_CSV,
-        procedures_csv(ctx).map_err(|e| err(paths::DATA_CSV, e.to_string()))?,
+        procedures_csv(records.csv.clone()).map_err(|e| err(paths::DATA_CSV, e.to_string()))?,
+        changed.1,
     )?;
+    ctx.keep_state(STATE, records);
     let results = results_csv(ctx).map_err(|e| err(paths::DATA_RESULTS_CSV, e.to_string()))?;
-    put(paths::DATA_RESULTS_CSV, Joined::whole(results))?;
+    put(paths::DATA_RESULTS_CSV, Joined::whole(results), false)?;
     let schema = serde_json::to_vec_pretty(&crate::schema::procedure_schema())
         .map_err(|e| err(paths::DATA_SCHEMA, e.to_string()))?;
-    put(paths::DATA_SCHEMA, Joined::whole(schema))?;
+    put(paths::DATA_SCHEMA, Joined::whole(schema), false)?;
 
     #[derive(Serialize)]
     struct FileRow {
@@ -81,6 +91,64 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
 }
 
 type Record = std::sync::Arc<Result<Vec<u8>, String>>;
+
+const STATE: &str = "data";
+
+/// Each procedure's record in `procedures.json` and row in `procedures.csv`, by place in the
+/// site order. Each depends on its procedure alone: `serve` keeps them between rebuilds and,
+/// while every procedure stays in its place, recomputes only those of the changed ones.
+struct Records {
+    json: Vec<Record>,
+    csv: Vec<Record>,
+}
+
+/// Every file of the open data, whatever the content.
+pub fn paths(_: &RenderContext) -> Vec<String> {
+    [
+        paths::DATA_JSON,
+        paths::DATA_CSV,
+        paths::DATA_RESULTS_CSV,
+        paths::DATA_SCHEMA,
+        paths::DATA,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The records, and whether any record of the JSON and of the CSV file can differ from the
+/// previous build's.
+fn records(ctx: &RenderContext) -> (Records, (bool, bool)) {
+    let site = ctx.site;
+    let json = |i: usize| {
+        ctx.fragment("data.json", i, || {
+            serde_json::to_vec(&procedure_record(ctx, &site.procedures[i]))
+                .map_err(|e| e.to_string())
+        })
+    };
+    let csv = |i: usize| {
+        ctx.fragment("data.csv", i, || {
+            procedure_csv_row(ctx, i).map_err(|e| e.to_string())
+        })
+    };
+    if let (Some(mut kept), Some(scope)) = (ctx.take_state::<Records>(STATE), &ctx.scope)
+        && kept.json.len() == site.procedures.len()
+    {
+        let mut changed = (false, false);
+        for &i in &scope.procedures {
+            let (j, c) = (json(i), csv(i));
+            changed.0 |= j != kept.json[i];
+            changed.1 |= c != kept.csv[i];
+            kept.json[i] = j;
+            kept.csv[i] = c;
+        }
+        return (kept, changed);
+    }
+    let (json, csv) = (0..site.procedures.len())
+        .into_par_iter()
+        .map(|i| (json(i), csv(i)))
+        .unzip();
+    (Records { json, csv }, (true, true))
+}
 
 /// A file as a head, records (each checked `Ok`) separated by `sep`, and a tail.
 struct Joined {
@@ -286,9 +354,8 @@ pub fn procedure_record<'a>(ctx: &'a RenderContext, sp: &'a SiteProcedure) -> Pr
     }
 }
 
-/// `{format, version, title, authority, licence, procedures: [...]}`, the records serialised
-/// in parallel and joined.
-fn procedures_json(ctx: &RenderContext) -> Result<Joined, String> {
+/// `{format, version, title, authority, licence, procedures: [...]}`, the records joined.
+fn procedures_json(ctx: &RenderContext, records: Vec<Record>) -> Result<Joined, String> {
     let c = &ctx.site.content.site;
     let mut head = serde_json::to_vec(&json!({
         "format": "niemyet-procedures",
@@ -298,18 +365,6 @@ fn procedures_json(ctx: &RenderContext) -> Result<Joined, String> {
         "licence": c.data_licence,
     }))
     .map_err(|e| e.to_string())?;
-    // Each record depends on its procedure alone: `serve` keeps those that did not change.
-    let records: Vec<Record> = ctx
-        .site
-        .procedures
-        .par_iter()
-        .enumerate()
-        .map(|(i, sp)| {
-            ctx.fragment("data.json", i, || {
-                serde_json::to_vec(&procedure_record(ctx, sp)).map_err(|e| e.to_string())
-            })
-        })
-        .collect();
     if let Some(Err(e)) = records.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
         return Err(e.clone());
     }
@@ -356,20 +411,10 @@ pub const PROCEDURES_CSV_HEADER: [&str; 14] = [
 /// letters of a CSV file as another encoding.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn procedures_csv(ctx: &RenderContext) -> Result<Joined, csv::Error> {
-    let site = ctx.site;
+fn procedures_csv(rows: Vec<Record>) -> Result<Joined, csv::Error> {
     let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(PROCEDURES_CSV_HEADER)?;
     let head = w.into_inner().map_err(|e| e.into_error())?;
-    // Each row depends on its procedure alone: `serve` keeps those that did not change.
-    let rows: Vec<Record> = (0..site.procedures.len())
-        .into_par_iter()
-        .map(|i| {
-            ctx.fragment("data.csv", i, || {
-                procedure_csv_row(ctx, i).map_err(|e| e.to_string())
-            })
-        })
-        .collect();
     if let Some(Err(e)) = rows.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
         return Err(std::io::Error::other(e.clone()).into());
     }

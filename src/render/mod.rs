@@ -287,9 +287,8 @@ type FragmentMap = HashMap<std::ffi::OsString, HashMap<&'static str, Arc<dyn Any
 #[derive(Default)]
 pub struct Fragments {
     by_file: Mutex<FragmentMap>,
-    /// Site-wide state a renderer keeps between rebuilds (the search index), by kind; the
-    /// renderer checks it against the new build itself.
-    shared: Mutex<HashMap<&'static str, Box<dyn Any + Send>>>,
+    /// What renderers keep by place in the site order (see [`RenderContext::take_state`]).
+    state: Mutex<HashMap<&'static str, Box<dyn Any + Send>>>,
 }
 
 impl Fragments {
@@ -300,21 +299,7 @@ impl Fragments {
 
     pub fn clear(&self) {
         self.lock().clear();
-        self.shared_lock().clear();
-    }
-
-    /// The state of `kind` the last rebuild kept, taken out (see [`Fragments::put_shared`]).
-    pub fn take_shared<T: Any + Send>(&self, kind: &'static str) -> Option<T> {
-        let v = self.shared_lock().remove(kind)?;
-        v.downcast::<T>().ok().map(|b| *b)
-    }
-
-    pub fn put_shared<T: Any + Send>(&self, kind: &'static str, value: T) {
-        self.shared_lock().insert(kind, Box::new(value));
-    }
-
-    fn shared_lock(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, Box<dyn Any + Send>>> {
-        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, FragmentMap> {
@@ -336,6 +321,11 @@ pub struct Scope {
     pub rows: bool,
     /// Whether the form files some procedure links to changed: the forms index re-renders.
     pub forms: bool,
+    /// The procedures are those of the previous build at the same places, with the same pages,
+    /// fields, levels, counters and status: only the text of those in `procedures` changed, and
+    /// every renderer's list of paths stays. A renderer may patch what it kept from the
+    /// previous build (see [`RenderContext::take_state`]).
+    pub stable: bool,
 }
 
 impl<'a> RenderContext<'a> {
@@ -489,6 +479,33 @@ impl<'a> RenderContext<'a> {
         }
     }
 
+    /// What this renderer kept with [`RenderContext::keep_state`] in the previous `serve`
+    /// rebuild, when this one keeps every procedure in its place ([`Scope::stable`]); `None`
+    /// otherwise: compute it whole.
+    pub fn take_state<T: Any + Send>(&self, kind: &'static str) -> Option<T> {
+        let fragments = self.fragments?;
+        let kept = fragments
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(kind)?;
+        if !self.scope.as_ref().is_some_and(|s| s.stable) {
+            return None;
+        }
+        kept.downcast::<T>().ok().map(|b| *b)
+    }
+
+    /// Keep `value` for the next `serve` rebuild (nothing is kept in a plain build).
+    pub fn keep_state<T: Any + Send>(&self, kind: &'static str, value: T) {
+        if let Some(fragments) = self.fragments {
+            fragments
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(kind, Box::new(value));
+        }
+    }
+
     /// Rows for a list of procedure indexes.
     pub fn rows_of(&self, idx: &[usize]) -> Vec<&ProcedureRow> {
         idx.iter().map(|&i| &self.rows[i]).collect()
@@ -537,7 +554,9 @@ pub struct Renderer {
     pub render: fn(&RenderContext) -> Rendered,
     /// For renderers that honour [`RenderContext::scope`]: every path a full build would
     /// produce, so a partial rebuild knows which earlier outputs still stand and which are
-    /// gone. `None`: the renderer always renders everything.
+    /// gone. `None`: the renderer always renders everything. The list may depend on the site
+    /// model and the procedures' status only: a rebuild with [`Scope::stable`] does not ask
+    /// for it (debug builds check it did not change).
     pub paths: Option<fn(&RenderContext) -> Vec<String>>,
 }
 
@@ -566,7 +585,7 @@ pub const RENDERERS: &[Renderer] = &[
     Renderer {
         name: "data",
         render: data::render,
-        paths: None,
+        paths: Some(data::paths),
     },
     Renderer {
         name: "search",

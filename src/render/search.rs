@@ -17,7 +17,6 @@
 //! shorter, a base64 bitmap string (bit `d % 8` of byte `d / 8`); `0` for an empty list.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -30,42 +29,33 @@ use crate::text::fold;
 /// Documents per result-display file.
 pub const CHUNK: usize = 64;
 
-/// At most this many changed documents are patched into `serve`'s index; more (a title that
-/// moved in alphabetical order shifts every document between) rebuild it whole.
+/// At most this many changed documents are patched into `serve`'s index; more rebuild it whole.
 const MAX_PATCHED: usize = 32;
+
+/// What `serve` keeps between rebuilds (see [`RenderContext::keep_state`]).
+const STATE: &str = "search";
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut phases = crate::Phases::new();
-    // `serve` (fragments kept, outputs in memory) patches its last index.
-    let Some(fragments) = ctx.fragments.filter(|_| ctx.sink.is_none()) else {
+    // A build: every file, written as it is made. `serve` (outputs in memory) keeps its index.
+    if ctx.fragments.is_none() || ctx.sink.is_some() {
         let docs = search::documents(ctx, None);
         return build(ctx, docs, false)
             .map(|(files, _)| files)
             .map_err(|e| vec![e]);
-    };
-    let cache = fragments.take_shared::<Cache>("search");
-    // A partial rebuild of the same procedures in the same order: those outside the scope
-    // are the documents of the last rebuild.
-    let procedures = &ctx.site.procedures;
-    let same_procedures = |c: &&Cache| {
-        ctx.scope.is_some()
-            && c.files.len() == procedures.len()
-            && c.files
-                .iter()
-                .zip(procedures)
-                .all(|(f, sp)| *f == sp.p.file)
-    };
-    let previous = cache.as_ref().filter(same_procedures);
-    let same = previous.is_some();
-    let docs = search::documents(ctx, previous.map(|c| &c.docs[..procedures.len()]));
+    }
+    // A rebuild that keeps every procedure in its place: those outside the scope have the
+    // documents of the last rebuild, and its index is patched.
+    let n = ctx.site.procedures.len();
+    let cache = ctx
+        .take_state::<Cache>(STATE)
+        .filter(|c| c.docs.len() == n + ctx.site.pages.len());
+    let docs = search::documents(ctx, cache.as_ref().map(|c| &c.docs[..n]));
     phases.mark("    search docs");
     let patched = cache.and_then(|mut cache| cache.patch(&docs).then_some(cache));
     let cache = match patched {
         Some(mut cache) => {
             cache.docs = docs;
-            if !same {
-                cache.files = procedures.iter().map(|sp| sp.p.file.clone()).collect();
-            }
             cache
         }
         None => build(ctx, docs, true)
@@ -75,7 +65,7 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     };
     phases.mark("    search index");
     let files = cache.files();
-    fragments.put_shared("search", cache);
+    ctx.keep_state(STATE, cache);
     phases.mark("    search files");
     Ok(files)
 }
@@ -91,8 +81,7 @@ pub fn shard_key(token: &str) -> String {
 
 /// The index as `serve` last wrote it, to patch when few documents change.
 struct Cache {
-    /// The procedure files of `docs`, in order (the free pages follow them in `docs`).
-    files: Vec<PathBuf>,
+    /// The procedures' documents, then the free pages'.
     docs: Vec<Arc<Document>>,
     shards: BTreeMap<String, Shard>,
     chunks: Vec<OutputFile>,
@@ -168,12 +157,6 @@ fn build(
     }
     let meta = meta_file(n, vocabulary, shard_names, chunk_names);
     let cache = keep.then(|| Cache {
-        files: ctx
-            .site
-            .procedures
-            .iter()
-            .map(|sp| sp.p.file.clone())
-            .collect(),
         docs,
         shards,
         chunks,
@@ -186,8 +169,7 @@ fn build(
 impl Cache {
     /// Bring the files up to date with `docs` by re-encoding only the shards whose tokens'
     /// postings changed, and the result files whose documents changed (the caller then keeps
-    /// `docs`). False, and the cache unusable, when too much changed: documents were added,
-    /// removed or reordered.
+    /// `docs`). False, and the cache unusable, when too much changed.
     fn patch(&mut self, docs: &[Arc<Document>]) -> bool {
         let n = docs.len();
         if n != self.docs.len() {
