@@ -227,7 +227,19 @@ pub fn procedure_file(path: &Path, shown_root: &Path) -> (Option<Procedure>, Dia
 
 /// Read a file as UTF-8 text (BOM and CRLF accepted), reporting what makes it unreadable.
 pub fn read_text(path: &Path, shown: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
-    let meta = match fs::metadata(path) {
+    use std::io::Read;
+    // One open: its size is asked of the open file, and the bytes read into a buffer of that size.
+    let mut file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                shown,
+                format!("cannot read the file: {e}"),
+            ));
+            return None;
+        }
+    };
+    let meta = match file.metadata() {
         Ok(m) => m,
         Err(e) => {
             diags.push(Diagnostic::error(
@@ -244,8 +256,9 @@ pub fn read_text(path: &Path, shown: &Path, diags: &mut Diagnostics) -> Option<A
         );
         return None;
     }
-    let bytes = match fs::read(path) {
-        Ok(b) => b,
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    let bytes = match file.read_to_end(&mut bytes) {
+        Ok(_) => bytes,
         Err(e) => {
             diags.push(Diagnostic::error(
                 shown,

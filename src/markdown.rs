@@ -3,8 +3,65 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+/// Paragraphs of words and plain punctuation only: no character Markdown could read as syntax
+/// (so pulldown-cmark gives each line back as it is), each line starting with a letter (no
+/// list, heading, quote or indented code can begin) and ending in neither a space (a hard
+/// break) nor other whitespace. Blank lines separate paragraphs. Most summaries and
+/// requirements are like this; the parser is skipped for them (see
+/// `plain_paragraphs_match_the_parser`). Every Markdown syntax character is ASCII, so letters
+/// beyond ASCII need no lookup.
+fn plain_paragraphs(markdown: &str) -> Option<impl Iterator<Item = Vec<&str>>> {
+    let mut any = false;
+    for line in markdown.split('\n') {
+        let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else {
+            continue;
+        };
+        if !first.is_alphabetic()
+            || last.is_whitespace()
+            || !line.bytes().all(|b| {
+                b >= 0x80
+                    || b.is_ascii_alphanumeric()
+                    || matches!(
+                        b,
+                        b' ' | b',' | b'.' | b';' | b':' | b'?' | b'(' | b')' | b'/' | b'%' | b'-'
+                    )
+            })
+        {
+            return None;
+        }
+        any = true;
+    }
+    if !any {
+        return None;
+    }
+    let mut lines = markdown.split('\n').peekable();
+    Some(std::iter::from_fn(move || {
+        while lines.peek() == Some(&"") {
+            lines.next();
+        }
+        let mut paragraph = Vec::new();
+        while let Some(line) = lines.next_if(|l| !l.is_empty()) {
+            paragraph.push(line);
+        }
+        (!paragraph.is_empty()).then_some(paragraph)
+    }))
+}
+
 /// A Markdown block (summary, requirements, a page body).
 pub fn to_html(markdown: &str) -> String {
+    if let Some(paragraphs) = plain_paragraphs(markdown) {
+        let mut out = String::with_capacity(markdown.len() + 16);
+        for lines in paragraphs {
+            out.push_str("<p>");
+            out.push_str(&lines.join("\n"));
+            out.push_str("</p>\n");
+        }
+        return out;
+    }
+    parsed_html(markdown)
+}
+
+fn parsed_html(markdown: &str) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -49,6 +106,13 @@ pub fn to_inline_html(markdown: &str) -> String {
 
 /// Markdown → plain text, for search indexes, feeds and meta descriptions.
 pub fn to_plain_text(markdown: &str) -> String {
+    if plain_paragraphs(markdown).is_some() {
+        return collapse_whitespace(markdown);
+    }
+    parsed_plain_text(markdown)
+}
+
+fn parsed_plain_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
         match event {
@@ -60,7 +124,31 @@ pub fn to_plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
+}
+
+/// The words of `text` joined by single spaces: `split_whitespace().join(" ")` without the
+/// list of words, looking up only characters beyond ASCII.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word_start = None;
+    let mut word = |out: &mut String, start: Option<usize>, end: usize| {
+        if let Some(start) = start {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&text[start..end]);
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            word(&mut out, word_start.take(), i);
+        } else if word_start.is_none() {
+            word_start = Some(i);
+        }
+    }
+    word(&mut out, word_start, text.len());
+    out
 }
 
 /// http(s), mailto, tel, and relative links (no scheme) are safe; `javascript:`, `data:`,
@@ -129,6 +217,92 @@ mod tests {
             to_inline_html("**Bước 1:** nộp hồ sơ"),
             "<strong>Bước 1:</strong> nộp hồ sơ"
         );
+    }
+
+    #[test]
+    fn plain_paragraphs_match_the_parser() {
+        let fast = [
+            "Nhận hồ sơ",
+            "Nhận hồ sơ.\n",
+            "Một, hai; ba: bốn? (năm) 6/7 8% chín-mười.",
+            "Dòng một\ndòng hai\n\n\nĐoạn hai\n",
+            "Xem https://dichvucong.gov.vn/ hoặc gọi 1900",
+            "A\n\nB\nC",
+            "Đ 2",
+            "a\u{a0}b",
+            "e\u{301} \u{2028} x",
+            "Ông\u{3000}bà",
+        ];
+        for text in fast {
+            assert!(plain_paragraphs(text).is_some(), "{text:?}");
+            assert_eq!(to_html(text), parsed_html(text), "{text:?}");
+            assert_eq!(to_inline_html(text), {
+                let html = parsed_html(text);
+                let inner = html
+                    .trim_end()
+                    .strip_prefix("<p>")
+                    .and_then(|s| s.strip_suffix("</p>"));
+                match inner {
+                    Some(i) if !i.contains("<p>") => i.to_string(),
+                    _ => html,
+                }
+            });
+            assert_eq!(to_plain_text(text), parsed_plain_text(text), "{text:?}");
+        }
+        // Anything that could be syntax goes to the parser.
+        let parsed = [
+            "",
+            "\n",
+            "1. một",
+            "- một",
+            "# tiêu đề",
+            "> trích",
+            "    mã",
+            "Hai  \nba",
+            "a *b*",
+            "a _b_",
+            "a `b`",
+            "a [b](c)",
+            "a <b>",
+            "a & b",
+            "a ~~b~~",
+            "a | b",
+            "a\\b",
+            "a \"b\"",
+            "a\tb",
+            "a\r\nb",
+            " a",
+            "a\n===",
+            "a\n---",
+            "a!",
+            "a\u{a0}",
+            "\u{a0}a",
+            "\u{301}e",
+            "a\u{3000}",
+            "a\0b",
+        ];
+        for text in parsed {
+            assert!(plain_paragraphs(text).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_collapses_like_split_whitespace() {
+        for text in [
+            "",
+            " ",
+            "a",
+            " a  b\n\tc ",
+            "Ông\u{a0}\u{a0}bà\u{3000}x\u{2028}",
+            "ờ ",
+            "\u{85}a",
+        ] {
+            assert_eq!(
+                collapse_whitespace(text),
+                text.split_whitespace().collect::<Vec<_>>().join(" "),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -140,6 +140,13 @@ impl<'a> Reader<'a> {
     /// code `1.10` stays `1.10`).
     pub fn text(&mut self, obj: &Obj, key: &str) -> Option<Located<String>> {
         let node = obj.get(key)?;
+        // The field path is only needed for an error: not built for the usual text value.
+        if let Value::Str(s) = &node.value {
+            return Some(Located {
+                value: s.clone(),
+                pos: node.pos,
+            });
+        }
         self.text_node(node, &obj.child(key))
     }
 
@@ -182,13 +189,17 @@ impl<'a> Reader<'a> {
     /// A whole number ≥ 0. Refuses text ("tám nghìn"), fractions and negatives with a clear message.
     pub fn uint(&mut self, obj: &Obj, key: &str, what: &str) -> Option<Located<u64>> {
         let node = obj.get(key)?;
+        if let Value::Int(i) = node.value
+            && i >= 0
+        {
+            return Some(Located {
+                value: i as u64,
+                pos: node.pos,
+            });
+        }
         let path = obj.child(key);
         let expected = format!("{what}: a whole number ≥ 0, written with digits only (e.g. 8000)");
         match &node.value {
-            Value::Int(i) if *i >= 0 => Some(Located {
-                value: *i as u64,
-                pos: node.pos,
-            }),
             Value::Int(_) => {
                 let d = self.error(node.pos, &path, format!("{what} cannot be negative"));
                 d.expected = Some(expected);
@@ -256,6 +267,24 @@ impl<'a> Reader<'a> {
     }
 
     pub fn text_list(&mut self, obj: &Obj, key: &str, expected: &str) -> Vec<Located<String>> {
+        // Like `list`, but an item's path is only built for an error.
+        if let Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) = obj.get(key)
+        {
+            return items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| match &n.value {
+                    Value::Str(s) => Some(Located {
+                        value: s.clone(),
+                        pos: n.pos,
+                    }),
+                    _ => self.text_node(n, &format!("{}[{i}]", obj.child(key))),
+                })
+                .collect();
+        }
         let items = self.list(obj, key, expected);
         items
             .into_iter()

@@ -236,6 +236,56 @@ pub fn json_for_script(value: &serde_json::Value) -> String {
         .replace('&', "\\u0026")
 }
 
+/// A string as `json_for_script` writes it: JSON-escaped, then `<`, `>`, `&` as `\u00XX`.
+fn push_script_json_str(out: &mut String, text: &str) {
+    let json = serde_json::to_string(text).unwrap_or_default();
+    if !json.contains(['<', '>', '&']) {
+        out.push_str(&json);
+        return;
+    }
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The JSON-LD of a procedure page, written directly: the same bytes as `json_for_script` of
+/// the `serde_json` object (whose keys serialise sorted), without building the object.
+fn service_json_ld(
+    p: &Procedure,
+    field_name: &str,
+    authority: &str,
+    description: &str,
+    url: Option<(&str, &str)>,
+) -> String {
+    let mut out = String::with_capacity(512 + description.len());
+    let field = |out: &mut String, key: &str, value: &str| {
+        out.push_str(if out.is_empty() { "{\"" } else { ",\"" });
+        out.push_str(key);
+        out.push_str("\":");
+        push_script_json_str(out, value);
+    };
+    field(&mut out, "@context", "https://schema.org");
+    field(&mut out, "@type", "GovernmentService");
+    field(&mut out, "areaServed", authority);
+    field(&mut out, "description", description);
+    field(&mut out, "identifier", &p.code.value);
+    field(&mut out, "name", &p.title);
+    out.push_str(",\"provider\":{\"@type\":\"GovernmentOrganization\",\"name\":");
+    push_script_json_str(&mut out, &p.agency);
+    out.push('}');
+    field(&mut out, "serviceType", field_name);
+    if let Some((base, path)) = url {
+        field(&mut out, "url", &format!("{base}{path}"));
+    }
+    out.push('}');
+    out
+}
+
 pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> ProcedureView {
     let p = sp.p;
     let content = site.content;
@@ -348,22 +398,17 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
         .as_deref()
         .map(markdown::to_plain_text)
         .unwrap_or_default();
-    let json_ld = {
-        let mut v = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "GovernmentService",
-            "name": p.title,
-            "identifier": p.code.value,
-            "serviceType": field.f.name,
-            "provider": {"@type": "GovernmentOrganization", "name": p.agency},
-            "areaServed": content.site.authority,
-            "description": summary_text,
-        });
-        if let Some(base) = &content.site.base_url {
-            v["url"] = serde_json::Value::String(format!("{base}{}", sp.url));
-        }
-        json_for_script(&v)
-    };
+    let json_ld = service_json_ld(
+        p,
+        &field.f.name,
+        &content.site.authority,
+        &summary_text,
+        content
+            .site
+            .base_url
+            .as_deref()
+            .map(|base| (base, sp.url.as_str())),
+    );
     ProcedureView {
         code: p.code.value.clone(),
         title: p.title.clone(),
@@ -502,6 +547,33 @@ pub fn base_letter(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_ld_is_the_serde_json_object() {
+        let yaml = "code: \"1.0\"\ntitle: \"Cấp <b>giấy</b> & \\\"phép\\\" \\\\ \\u2028\"\nfield: f\nlevel: commune\nsummary: s\nsteps: [a]\nchannels:\n  - {method: in_person, duration: 1 ngày, fees: [{name: Lệ phí, amount: 0}]}\ndocuments: [{name: d}]\nresult: r\nagency: \"UBND </script>\"\n";
+        let (p, d) =
+            crate::load::procedure_from_bytes(std::path::Path::new("p.yaml"), yaml.as_bytes());
+        let p = p.unwrap_or_else(|| panic!("{d:?}"));
+        for url in [None, Some(("https://x.vn/", "thu-tuc/a&b.html"))] {
+            let mut v = serde_json::json!({
+                "@context": "https://schema.org",
+                "@type": "GovernmentService",
+                "name": p.title,
+                "identifier": p.code.value,
+                "serviceType": "Lĩnh vực <x>",
+                "provider": {"@type": "GovernmentOrganization", "name": p.agency},
+                "areaServed": "Tỉnh \u{1}",
+                "description": "mô tả > &amp;",
+            });
+            if let Some((base, path)) = url {
+                v["url"] = serde_json::Value::String(format!("{base}{path}"));
+            }
+            assert_eq!(
+                service_json_ld(&p, "Lĩnh vực <x>", "Tỉnh \u{1}", "mô tả > &amp;", url),
+                json_for_script(&v)
+            );
+        }
+    }
 
     fn vi() -> I18n {
         let strings = [

@@ -340,7 +340,7 @@ impl<'a> RenderContext<'a> {
             .par_iter()
             .map(|sp| views::procedure_view(site, sp, &engine.i18n))
             .collect();
-        let rows = procedures.iter().map(views::procedure_row).collect();
+        let rows = procedures.par_iter().map(views::procedure_row).collect();
         RenderContext {
             site,
             engine,
