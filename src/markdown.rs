@@ -132,7 +132,7 @@ fn parsed_plain_text(markdown: &str) -> String {
 fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word_start = None;
-    let mut word = |out: &mut String, start: Option<usize>, end: usize| {
+    let word = |out: &mut String, start: Option<usize>, end: usize| {
         if let Some(start) = start {
             if !out.is_empty() {
                 out.push(' ');

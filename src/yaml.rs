@@ -388,6 +388,10 @@ mod fast {
         if b.first().is_some_and(pad) || b.last().is_some_and(pad) {
             return None;
         }
+        // A word or text beyond ASCII (most values): the two checks below would both say text.
+        if b[0] >= 0x80 || b[0].is_ascii_alphabetic() {
+            return Some(Plain::Str);
+        }
         // Every integer and float spelling is ASCII letters, digits and `._+-`: anything
         // else (a space, `/`, `:`, a Vietnamese letter) is text.
         let number_char =
