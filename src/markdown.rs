@@ -140,10 +140,18 @@ fn collapse_whitespace(text: &str) -> String {
             out.push_str(&text[start..end]);
         }
     };
-    for (i, c) in text.char_indices() {
-        if c.is_whitespace() {
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        // Only these lead bytes begin a whitespace character beyond ASCII (U+0085, U+00A0,
+        // U+1680, U+2000–U+205F, U+3000); other characters need no lookup.
+        let space = match b {
+            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => true,
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => text[i..].chars().next().is_some_and(char::is_whitespace),
+            _ => false,
+        };
+        if space {
             word(&mut out, word_start.take(), i);
-        } else if word_start.is_none() {
+        } else if word_start.is_none() && (b < 0x80 || b >= 0xc0) {
             word_start = Some(i);
         }
     }
@@ -296,6 +304,8 @@ mod tests {
             "Ông\u{a0}\u{a0}bà\u{3000}x\u{2028}",
             "ờ ",
             "\u{85}a",
+            "ạ ờ\u{2028}x  \u{a0}",
+            "\u{1680}ễ\u{205f}",
         ] {
             assert_eq!(
                 collapse_whitespace(text),

@@ -352,30 +352,24 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
         })
         .collect();
     let quickest = p.channels.iter().min_by_key(|c| c.duration.sort_key());
+    // Each channel's phrase is its view's `fee_text`, worded once.
     let fee_short = {
-        let mut phrases: Vec<String> = Vec::new();
-        for c in &p.channels {
-            let text = channel_fee_text(&c.fees, i18n);
-            if !phrases.contains(&text) {
-                phrases.push(text);
+        let mut phrases: Vec<&str> = Vec::new();
+        for c in &channels {
+            if !phrases.contains(&c.fee_text.as_str()) {
+                phrases.push(&c.fee_text);
             }
         }
         if phrases.len() > 1 {
-            p.channels
+            channels
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{}: {}",
-                        i18n.t(&format!("method.{}", c.method.id())),
-                        channel_fee_text(&c.fees, i18n)
-                    )
-                })
+                .map(|c| format!("{}: {}", c.method_name, c.fee_text))
                 .collect::<Vec<_>>()
                 .join("; ")
         } else {
             phrases
                 .pop()
-                .unwrap_or_else(|| i18n.t("fee.free").to_string())
+                .map_or_else(|| i18n.t("fee.free").to_string(), str::to_string)
         }
     };
     let online = p.online.as_ref().map(|o| {
