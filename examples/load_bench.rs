@@ -1,5 +1,6 @@
 //! Single-process cost of the stages before rendering, each timed on its own: load, validate,
-//! site model, procedure views (in parallel, as a build does), and the listing rows.
+//! site model, the theme and its compiled templates, procedure views (in parallel, as a build
+//! does), and the listing rows.
 //!
 //! usage: cargo run --release --example load_bench -- CONTENT_DIR [RUNS]
 //! (e.g. the content/ written by `scripts/gen_site.py 10000 SITE_DIR`)
@@ -19,7 +20,6 @@ fn main() {
     let dir = args.next().expect("usage: load_bench CONTENT_DIR [RUNS]");
     let runs: usize = args.next().map_or(3, |r| r.parse().expect("RUNS"));
     let dir = Path::new(&dir);
-    let theme = theme::Theme::load(None).expect("theme");
     for _ in 0..runs {
         let mut line = Vec::new();
         let mut t = Instant::now();
@@ -43,10 +43,10 @@ fn main() {
         lap("validate", &mut t);
         let site = site::Site::build(&content);
         lap("site", &mut t);
-        let i18n = views::I18n {
-            lang: site.lang,
-            strings: theme.translations(site.lang).expect("translations"),
-        };
+        let theme = theme::Theme::load(None).expect("theme");
+        let engine = niemyet::render::Engine::new(&theme, &site).expect("engine");
+        lap("theme+engine", &mut t);
+        let i18n = engine.i18n;
         let procedures: Vec<_> = site
             .procedures
             .par_iter()

@@ -3,6 +3,24 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+/// Bytes that are never Markdown syntax inside a line: letters, digits, a few punctuation
+/// marks, and every byte of a character beyond ASCII.
+const PLAIN_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c >= 0x80
+            || c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b' ' | b',' | b'.' | b';' | b':' | b'?' | b'(' | b')' | b'/' | b'%' | b'-'
+            );
+        b += 1;
+    }
+    t
+};
+
 /// Paragraphs of words and plain punctuation only: no character Markdown could read as syntax
 /// (so pulldown-cmark gives each line back as it is), each line starting with a letter (no
 /// list, heading, quote or indented code can begin) and ending in neither a space (a hard
@@ -18,14 +36,7 @@ fn plain_paragraphs(markdown: &str) -> Option<impl Iterator<Item = Vec<&str>>> {
         };
         if !first.is_alphabetic()
             || last.is_whitespace()
-            || !line.bytes().all(|b| {
-                b >= 0x80
-                    || b.is_ascii_alphanumeric()
-                    || matches!(
-                        b,
-                        b' ' | b',' | b'.' | b';' | b':' | b'?' | b'(' | b')' | b'/' | b'%' | b'-'
-                    )
-            })
+            || !line.bytes().all(|b| PLAIN_BYTE[usize::from(b)])
         {
             return None;
         }
@@ -142,11 +153,14 @@ fn collapse_whitespace(text: &str) -> String {
     };
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
-        // Only these lead bytes begin a whitespace character beyond ASCII (U+0085, U+00A0,
-        // U+1680, U+2000–U+205F, U+3000); other characters need no lookup.
-        let space = match b {
-            b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => true,
-            0xc2 | 0xe1 | 0xe2 | 0xe3 => text[i..].chars().next().is_some_and(char::is_whitespace),
+        // Whitespace beyond ASCII (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) starts with
+        // one of these byte pairs; other characters (Vietnamese letters: E1 BA/BB …) need no lookup.
+        let space = match (b, bytes.get(i + 1)) {
+            (b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r', _) => true,
+            (0xc2, Some(0x85 | 0xa0))
+            | (0xe1, Some(0x9a))
+            | (0xe2, Some(0x80 | 0x81))
+            | (0xe3, Some(0x80)) => text[i..].chars().next().is_some_and(char::is_whitespace),
             _ => false,
         };
         if space {
