@@ -476,6 +476,7 @@ fn page_style(element_id: &str, left: &str, right: &str) -> String {
 /// UTF-8 of every sheet again; Tera only writes valid UTF-8).
 fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<Vec<u8>, RenderError> {
     c.insert("root", FRAGMENT_ROOT);
+    ctx.engine.add_globals(&mut c);
     let mut out = Vec::with_capacity(8 * 1024);
     ctx.engine
         .tera
