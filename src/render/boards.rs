@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use super::{OutputFile, RenderContext, RenderError, tera_message, unit_item};
 use crate::format;
@@ -315,17 +315,50 @@ pub fn paths(ctx: &RenderContext) -> Vec<String> {
     out
 }
 
-/// A row of a list board.
+/// A row of a list board (the same fields as [`RowCells`], numbered; not `serde(flatten)`:
+/// Tera would allocate every key of a flattened map).
 #[derive(Serialize)]
 struct BoardRow<'a> {
     no: usize,
-    code: &'a str,
-    title: &'a str,
-    duration: &'a str,
-    fee: &'a str,
-    channels: String,
-    online: &'a str,
-    sheet: String,
+    code: &'a Value,
+    title: &'a Value,
+    duration: &'a Value,
+    fee: &'a Value,
+    channels: &'a Value,
+    online: &'a Value,
+    sheet: &'a Value,
+}
+
+/// The cells of a procedure's row on every list board that shows it, as template values made
+/// once (a commune procedure is on 99 counters' lists; values clone by reference count).
+struct RowCells {
+    code: Value,
+    title: Value,
+    duration: Value,
+    fee: Value,
+    channels: Value,
+    online: Value,
+    sheet: Value,
+}
+
+impl RowCells {
+    fn new(p: &ProcedureView) -> RowCells {
+        let mut channels: Vec<&str> = Vec::new();
+        for c in &p.channels {
+            if !channels.contains(&c.method_name.as_str()) {
+                channels.push(&c.method_name);
+            }
+        }
+        RowCells {
+            code: p.code.as_str().into(),
+            title: p.title.as_str().into(),
+            duration: p.duration_short.as_str().into(),
+            fee: p.fee_short.as_str().into(),
+            channels: channels.join(", ").into(),
+            online: p.online_level.as_str().into(),
+            sheet: sheet_path(p).into(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -353,7 +386,8 @@ fn posted(ctx: &RenderContext, u: &SiteUnit, sel: &Selection) -> Vec<(usize, Vec
         .collect()
 }
 
-fn field_group<'a>(ctx: &'a RenderContext, n: usize, fi: usize, idx: &[usize]) -> FieldGroup<'a> {
+fn field_group<'a>(run: &'a Run, n: usize, fi: usize, idx: &[usize]) -> FieldGroup<'a> {
+    let ctx = run.ctx;
     let f = &ctx.site.fields[fi];
     FieldGroup {
         id: id_segment(&f.f.id),
@@ -363,22 +397,16 @@ fn field_group<'a>(ctx: &'a RenderContext, n: usize, fi: usize, idx: &[usize]) -
             .iter()
             .enumerate()
             .map(|(k, &i)| {
-                let p = &ctx.procedures[i];
-                let mut channels: Vec<&str> = Vec::new();
-                for c in &p.channels {
-                    if !channels.contains(&c.method_name.as_str()) {
-                        channels.push(&c.method_name);
-                    }
-                }
+                let c = run.cells[i].get_or_init(|| RowCells::new(&ctx.procedures[i]));
                 BoardRow {
                     no: k + 1,
-                    code: &p.code,
-                    title: &p.title,
-                    duration: &p.duration_short,
-                    fee: &p.fee_short,
-                    channels: channels.join(", "),
-                    online: &p.online_level,
-                    sheet: sheet_path(p),
+                    code: &c.code,
+                    title: &c.title,
+                    duration: &c.duration,
+                    fee: &c.fee,
+                    channels: &c.channels,
+                    online: &c.online,
+                    sheet: &c.sheet,
                 }
             })
             .collect(),
@@ -448,6 +476,7 @@ fn page_style(element_id: &str, left: &str, right: &str) -> String {
 /// UTF-8 of every sheet again; Tera only writes valid UTF-8).
 fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<Vec<u8>, RenderError> {
     c.insert("root", FRAGMENT_ROOT);
+    ctx.engine.add_globals(&mut c);
     let mut out = Vec::with_capacity(8 * 1024);
     ctx.engine
         .tera
@@ -555,6 +584,8 @@ struct Run<'a> {
     /// The right-hand footer of every printed page: posting date and page number.
     footer_right: String,
     feedback: Vec<u8>,
+    /// Each procedure's list board cells, made when a list first shows it.
+    cells: Vec<std::sync::OnceLock<RowCells>>,
 }
 
 enum Job {
@@ -592,6 +623,9 @@ pub fn render_selected(
         posting_date,
         footer_right,
         feedback: Vec::new(),
+        cells: (0..site.procedures.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect(),
     };
     let plan = &run.plan;
     let n = site.procedures.len();
@@ -833,11 +867,12 @@ impl Run<'_> {
             .collect()
     }
 
-    fn list_fragment(&self, ui: usize, groups: &[FieldGroup]) -> Result<Vec<u8>, RenderError> {
+    /// A counter's list board of `groups` (a list of [`FieldGroup`] values).
+    fn list_fragment(&self, ui: usize, groups: Value) -> Result<Vec<u8>, RenderError> {
         let u = &self.ctx.site.units[ui];
         let mut c = Context::new();
         c.insert("unit", &unit_item(self.ctx.site, u));
-        c.insert("groups", groups);
+        c.insert_value("groups", groups);
         c.insert("id", "list");
         c.insert(
             "page_style",
@@ -978,7 +1013,8 @@ fn render_job(run: &Run, sheets: &Sheets, job: &Job) -> Result<Vec<OutputFile>, 
                 .iter()
                 .find(|(f, _)| *f == fi)
                 .map_or(&[][..], |(_, v)| v);
-            let list = run.list_fragment(ui, &[field_group(ctx, n + 1, fi, listed)])?;
+            let groups = Value::from_serializable(&[field_group(run, n + 1, fi, listed)]);
+            let list = run.list_fragment(ui, groups)?;
             let mut body = vec![list.as_slice()];
             body.extend(sheets_of(sheets, own));
             page(
@@ -999,17 +1035,19 @@ fn render_unit(run: &Run, sheets: &Sheets, ui: usize) -> Result<Vec<OutputFile>,
     let u = &site.units[ui];
     let up = &run.plan.units[ui];
     let dir = unit_dir(u);
+    // Converted once for the list board and the index.
     let groups: Vec<FieldGroup> = up
         .posted
         .iter()
         .enumerate()
-        .map(|(n, (fi, idx))| field_group(ctx, n + 1, *fi, idx))
+        .map(|(n, (fi, idx))| field_group(run, n + 1, *fi, idx))
         .collect();
+    let groups = Value::from_serializable(&groups);
     let parts = run.own_parts(ui);
     let shared = run.shared_documents(ui);
 
     let mut out = Vec::new();
-    let list = run.list_fragment(ui, &groups)?;
+    let list = run.list_fragment(ui, groups.clone())?;
     out.extend(page(
         ctx,
         &format!("{dir}/danh-muc.html"),
@@ -1047,7 +1085,7 @@ fn render_unit(run: &Run, sheets: &Sheets, ui: usize) -> Result<Vec<OutputFile>,
         &format!("{} – {}", run.t("boards.unit_title"), u.u.name),
     );
     c.insert("unit", &unit_item(site, u));
-    c.insert("groups", &groups);
+    c.insert_value("groups", groups);
     c.insert("count", &up.count);
     c.insert("own_count", &if up.split { 0 } else { up.own_count });
     c.insert("parts", &parts);

@@ -1,13 +1,14 @@
 //! The citizens' website: home, a page per procedure, per field, per level and per counter,
 //! the A–Z list, the forms index, free pages, 404 and the sitemap.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
-use tera::Context;
+use tera::{Context, Value};
 
 use super::{OutputFile, RenderContext, RenderError, run_jobs, unit_item};
 use crate::markdown;
 use crate::site::paths;
-use crate::views::ProcedureRow;
 
 #[derive(Clone, Copy)]
 enum Job {
@@ -68,7 +69,31 @@ fn wanted(ctx: &RenderContext, job: Job) -> bool {
 
 pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let jobs: Vec<Job> = jobs(ctx).into_iter().filter(|&j| wanted(ctx, j)).collect();
-    run_jobs(ctx, &jobs, |job| render_job(ctx, *job))
+    let rows = Rows {
+        ctx,
+        values: (0..ctx.rows.len()).map(|_| OnceLock::new()).collect(),
+    };
+    run_jobs(ctx, &jobs, |job| render_job(ctx, &rows, *job))
+}
+
+/// The listing rows as template values, each converted once for every listing that shows it
+/// (a commune procedure is on its field's, its level's and 99 counters' pages; Tera values
+/// clone by reference count), and dropped with the website's render.
+struct Rows<'a> {
+    ctx: &'a RenderContext<'a>,
+    values: Vec<OnceLock<Value>>,
+}
+
+impl Rows<'_> {
+    fn get(&self, i: usize) -> Value {
+        self.values[i]
+            .get_or_init(|| Value::from_serializable(&self.ctx.rows[i]))
+            .clone()
+    }
+
+    fn of(&self, idx: &[usize]) -> Vec<Value> {
+        idx.iter().map(|&i| self.get(i)).collect()
+    }
 }
 
 /// Every path a full build writes.
@@ -76,24 +101,24 @@ pub fn paths(ctx: &RenderContext) -> Vec<String> {
     jobs(ctx).into_iter().map(|j| job_path(ctx, j)).collect()
 }
 
-/// Rows grouped under a heading (a field, or a letter of the alphabet).
+/// Rows (`ProcedureRow` values) grouped under a heading (a field, or a letter of the alphabet).
 #[derive(Serialize)]
-struct Group<'a> {
+struct Group {
     id: String,
     name: String,
-    rows: Vec<&'a ProcedureRow>,
+    rows: Vec<Value>,
 }
 
-fn by_field<'a>(ctx: &'a RenderContext, idx: &[usize]) -> Vec<Group<'a>> {
+fn by_field(ctx: &RenderContext, rows: &Rows, idx: &[usize]) -> Vec<Group> {
     ctx.site
         .fields
         .iter()
         .enumerate()
         .filter_map(|(fi, f)| {
-            let rows: Vec<&ProcedureRow> = idx
+            let rows: Vec<Value> = idx
                 .iter()
                 .filter(|&&i| ctx.site.procedures[i].field == fi)
-                .map(|&i| &ctx.rows[i])
+                .map(|&i| rows.get(i))
                 .collect();
             (!rows.is_empty()).then(|| Group {
                 id: f.f.id.clone(),
@@ -104,30 +129,26 @@ fn by_field<'a>(ctx: &'a RenderContext, idx: &[usize]) -> Vec<Group<'a>> {
         .collect()
 }
 
-fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> {
+fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, RenderError> {
     let site = ctx.site;
     let engine = ctx.engine;
     let t = |k: &str| engine.i18n.t(k).to_string();
     let mut c = Context::new();
     match job {
         Job::Home => {
-            let recent: Vec<&ProcedureRow> = site
-                .recently_updated(8)
-                .iter()
-                .map(|&i| &ctx.rows[i])
-                .collect();
+            let recent = rows.of(&site.recently_updated(8));
             c.insert("recent", &recent);
             engine.render("index.html", paths::HOME, c)
         }
         Job::AToZ => {
             let mut groups: Vec<Group> = Vec::new();
-            for row in &ctx.rows {
+            for (i, row) in ctx.rows.iter().enumerate() {
                 match groups.last_mut() {
-                    Some(g) if g.name == row.letter => g.rows.push(row),
+                    Some(g) if g.name == row.letter => g.rows.push(rows.get(i)),
                     _ => groups.push(Group {
                         id: crate::text::slugify(&row.letter),
                         name: row.letter.clone(),
-                        rows: vec![row],
+                        rows: vec![rows.get(i)],
                     }),
                 }
             }
@@ -246,7 +267,7 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
                 &[Group {
                     id: f.f.id.clone(),
                     name: String::new(),
-                    rows: ctx.rows_of(&f.procedures),
+                    rows: rows.of(&f.procedures),
                 }],
             );
             engine.render("list.html", &f.url, c)
@@ -262,7 +283,7 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
             c.insert("kind", "level");
             c.insert("intro", "");
             c.insert("units", &units);
-            c.insert("groups", &by_field(ctx, &l.procedures));
+            c.insert("groups", &by_field(ctx, rows, &l.procedures));
             engine.render("list.html", &l.url, c)
         }
         Job::Unit(i) => {
@@ -271,7 +292,7 @@ fn render_job(ctx: &RenderContext, job: Job) -> Result<OutputFile, RenderError> 
             c.insert("kind", "unit");
             c.insert("intro", "");
             c.insert("unit", &unit_item(site, u));
-            c.insert("groups", &by_field(ctx, &u.procedures));
+            c.insert("groups", &by_field(ctx, rows, &u.procedures));
             engine.render("list.html", &u.url, c)
         }
         Job::Page(i) => {
