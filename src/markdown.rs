@@ -167,7 +167,8 @@ fn collapse_whitespace(text: &str) -> String {
         };
         if space {
             word(&mut out, word_start.take(), i);
-        } else if word_start.is_none() && (b < 0x80 || b >= 0xc0) {
+        } else if word_start.is_none() && !(0x80..0xc0).contains(&b) {
+            // At a character's first byte, never at a continuation byte.
             word_start = Some(i);
         }
     }
