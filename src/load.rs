@@ -229,18 +229,9 @@ pub fn procedure_file(path: &Path, shown_root: &Path) -> (Option<Procedure>, Dia
 pub fn read_text(path: &Path, shown: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
     use std::io::Read;
     // One open: its size is asked of the open file, and the bytes read into a buffer of that size.
-    let mut file = match fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                shown,
-                format!("cannot read the file: {e}"),
-            ));
-            return None;
-        }
-    };
-    let meta = match file.metadata() {
-        Ok(m) => m,
+    let opened = fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m)));
+    let (mut file, meta) = match opened {
+        Ok(x) => x,
         Err(e) => {
             diags.push(Diagnostic::error(
                 shown,
