@@ -328,6 +328,11 @@ pub(crate) struct Phases {
 }
 
 impl Phases {
+    /// Whether `NIEMYET_TIMINGS` asks for phase timings.
+    pub(crate) fn enabled() -> bool {
+        std::env::var_os("NIEMYET_TIMINGS").is_some()
+    }
+
     pub(crate) fn new() -> Phases {
         Phases {
             last: std::env::var_os("NIEMYET_TIMINGS").map(|_| (Instant::now(), cpu_seconds())),

@@ -248,7 +248,9 @@ pub fn read_text(path: &Path, shown: &Path, diags: &mut Diagnostics) -> Option<A
         return None;
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    let bytes = match file.read_to_end(&mut bytes) {
+    // Through `take`: `File::read_to_end` would ask the size again (two more system calls a
+    // file, a tenth of reading 10,000 files).
+    let bytes = match (&mut file).take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
         Ok(_) => bytes,
         Err(e) => {
             diags.push(Diagnostic::error(

@@ -976,10 +976,7 @@ fn render_job(run: &Run, sheets: &Sheets, job: &Job) -> Result<Vec<OutputFile>, 
                 what: path.clone(),
                 message,
             })?;
-            Ok(vec![OutputFile {
-                path,
-                data: svg.into_bytes(),
-            }])
+            Ok(vec![OutputFile { path, data: svg }])
         }
         Job::Set(level, field) => {
             let docs = plan.set_documents(level);
@@ -1101,7 +1098,7 @@ fn render_unit(run: &Run, sheets: &Sheets, ui: usize) -> Result<Vec<OutputFile>,
 /// The QR code of `text` as a small SVG, with the 4-module quiet zone the standard asks for:
 /// one stroked path, a row of modules a line, each run of dark modules a relative
 /// `m<gap> 0h<len>` (about 2 KB for a procedure's address, a third of one rectangle a module).
-pub fn qr_svg(text: &str) -> Result<String, String> {
+pub fn qr_svg(text: &str) -> Result<Vec<u8>, String> {
     use qrcode::canvas::{Canvas, MaskPattern};
     use qrcode::{Color, EcLevel};
     let fail = |e: qrcode::types::QrError| format!("cannot make a QR code of {text}: {e}");
@@ -1118,9 +1115,9 @@ pub fn qr_svg(text: &str) -> Result<String, String> {
     canvas.apply_mask(MaskPattern::Checkerboard);
     let colors = canvas.into_colors();
     let w = version.width() as usize;
-    let size = w + 8;
-    let size = size.to_string();
-    let mut svg = String::with_capacity(w * w * 2);
+    let mut numbers = itoa::Buffer::new();
+    let size = numbers.format(w + 8).to_string();
+    let mut svg: Vec<u8> = Vec::with_capacity(w * w * 2);
     for part in [
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ",
         &size,
@@ -1132,7 +1129,7 @@ pub fn qr_svg(text: &str) -> Result<String, String> {
         &size,
         "\" fill=\"#fff\"/><path stroke=\"#000\" d=\"",
     ] {
-        svg.push_str(part);
+        svg.extend_from_slice(part.as_bytes());
     }
     for (y, row) in colors.chunks(w).enumerate() {
         // Where the pen is on this row; `None` until the row's first run.
@@ -1147,34 +1144,27 @@ pub fn qr_svg(text: &str) -> Result<String, String> {
             while x < w && row[x] == Color::Dark {
                 x += 1;
             }
-            // Pushed digit by digit: `write!` was half of this function's time.
+            // Bytes and `itoa`: `write!` into a String was half of this function's time.
             match pen {
                 None => {
-                    svg.push('M');
-                    push_number(&mut svg, start + 4);
-                    svg.push(' ');
-                    push_number(&mut svg, y + 4);
-                    svg.push_str(".5h");
+                    svg.push(b'M');
+                    svg.extend_from_slice(numbers.format(start + 4).as_bytes());
+                    svg.push(b' ');
+                    svg.extend_from_slice(numbers.format(y + 4).as_bytes());
+                    svg.extend_from_slice(b".5h");
                 }
                 Some(p) => {
-                    svg.push('m');
-                    push_number(&mut svg, start - p);
-                    svg.push_str(" 0h");
+                    svg.push(b'm');
+                    svg.extend_from_slice(numbers.format(start - p).as_bytes());
+                    svg.extend_from_slice(b" 0h");
                 }
             }
-            push_number(&mut svg, x - start);
+            svg.extend_from_slice(numbers.format(x - start).as_bytes());
             pen = Some(x);
         }
     }
-    svg.push_str("\"/></svg>\n");
+    svg.extend_from_slice(b"\"/></svg>\n");
     Ok(svg)
-}
-
-fn push_number(s: &mut String, n: usize) {
-    if n >= 10 {
-        push_number(s, n / 10);
-    }
-    s.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Which counters and fields exist, for messages about unknown ids.
@@ -1213,7 +1203,8 @@ mod tests {
 
     #[test]
     fn qr_svg_has_a_quiet_zone_and_only_dark_runs() {
-        let svg = qr_svg("https://thutuc.example.vn/thu-tuc/a.html").unwrap();
+        let svg =
+            String::from_utf8(qr_svg("https://thutuc.example.vn/thu-tuc/a.html").unwrap()).unwrap();
         assert!(svg.starts_with("<svg"));
         // Version 3 or 4 for a URL this long: 29 or 33 modules plus 8 of quiet zone.
         assert!(svg.contains("viewBox=\"0 0 37 37\"") || svg.contains("viewBox=\"0 0 41 41\""));

@@ -634,13 +634,27 @@ pub const RENDERERS: &[Renderer] = &[
 pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
-    let mut phases = crate::Phases::new();
-    for r in RENDERERS {
-        match (r.render)(ctx).and_then(|files| ctx.emit(files).map_err(|e| vec![e])) {
+    let run = |r: &Renderer| (r.render)(ctx).and_then(|files| ctx.emit(files).map_err(|e| vec![e]));
+    let results: Vec<_> = if crate::Phases::enabled() {
+        // One after the other, so that each renderer's time can be shown.
+        let mut phases = crate::Phases::new();
+        RENDERERS
+            .iter()
+            .map(|r| {
+                let result = run(r);
+                phases.mark(&format!("  {}", r.name));
+                result
+            })
+            .collect()
+    } else {
+        // Together: the cores stay busy through each renderer's serial start and tail.
+        RENDERERS.par_iter().map(run).collect()
+    };
+    for result in results {
+        match result {
             Ok(files) => outputs.extend(files),
             Err(e) => errors.extend(e),
         }
-        phases.mark(&format!("  {}", r.name));
     }
     if errors.is_empty() {
         Ok(outputs)
