@@ -272,10 +272,7 @@ impl Staging {
     pub fn write_parts(&self, path: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         let r = self.write_file(path, parts);
         if let Err(e) = &r {
-            self.failed
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_or_insert_with(|| e.0.clone());
+            self.fail(e);
         }
         r
     }
@@ -303,6 +300,47 @@ impl Staging {
                 .and_then(|()| w.flush())
         };
         written.map_err(|e| io_error("write", &target, e))
+    }
+
+    /// Start writing the file at `path` piece by piece, as its parts are made (a national
+    /// catalogue's data file is tens of MB: it never sits whole in memory).
+    pub fn stream(&self, path: &str) -> Result<StreamedFile<'_>, OutputError> {
+        let r = self.open_stream(path);
+        if let Err(e) = &r {
+            self.fail(e);
+        }
+        r
+    }
+
+    fn open_stream(&self, path: &str) -> Result<StreamedFile<'_>, OutputError> {
+        let target = safe_join(&self.dir, path)?;
+        self.make_parent(&target)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        let old = match &self.previous {
+            Some(prev) => {
+                let old = safe_join(prev, path)?;
+                fs::File::open(&old)
+                    .ok()
+                    .map(|f| (old, std::io::BufReader::with_capacity(1 << 16, f)))
+            }
+            None => None,
+        };
+        let file = fs::File::create(&target).map_err(|e| io_error("create", &target, e))?;
+        Ok(StreamedFile {
+            staging: self,
+            out: std::io::BufWriter::with_capacity(1 << 16, file),
+            target,
+            old,
+            scratch: Vec::new(),
+            size: 0,
+        })
+    }
+
+    fn fail(&self, e: &OutputError) {
+        self.failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_or_insert_with(|| e.0.clone());
     }
 
     /// Carry file `rel` of the previous output over unchanged.
@@ -353,6 +391,77 @@ impl Drop for Staging {
 
 fn io_error(what: &str, p: &Path, e: std::io::Error) -> OutputError {
     OutputError(format!("cannot {what} {}: {e}", p.display()))
+}
+
+/// A file of the staging folder being written piece by piece ([`Staging::stream`]). Its bytes
+/// are compared with the previous output's file as they go: when they all match, the previous
+/// file is hard-linked in its place, as [`Staging::write`] does.
+pub struct StreamedFile<'s> {
+    staging: &'s Staging,
+    out: std::io::BufWriter<fs::File>,
+    target: PathBuf,
+    /// The previous output's file, while its bytes match what was written so far.
+    old: Option<(PathBuf, std::io::BufReader<fs::File>)>,
+    scratch: Vec<u8>,
+    size: u64,
+}
+
+impl StreamedFile<'_> {
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), OutputError> {
+        use std::io::Read;
+        if let Some((_, old)) = &mut self.old {
+            self.scratch.resize(bytes.len(), 0);
+            if old.read_exact(&mut self.scratch).is_err() || self.scratch != bytes {
+                self.old = None;
+            }
+        }
+        self.size += bytes.len() as u64;
+        let r = self
+            .out
+            .write_all(bytes)
+            .map_err(|e| io_error("write", &self.target, e));
+        if let Err(e) = &r {
+            self.staging.fail(e);
+        }
+        r
+    }
+
+    /// Close the file; returns its size in bytes.
+    pub fn finish(self) -> Result<u64, OutputError> {
+        use std::io::Read;
+        let StreamedFile {
+            staging,
+            out,
+            target,
+            old,
+            size,
+            ..
+        } = self;
+        if let Err(e) = out.into_inner() {
+            let e = io_error("write", &target, e.into_error());
+            staging.fail(&e);
+            return Err(e);
+        }
+        // Unchanged when the previous file also ends here.
+        if let Some((old_path, mut old)) = old
+            && old.read(&mut [0u8; 1]).is_ok_and(|n| n == 0)
+            && fs::remove_file(&target).is_ok()
+        {
+            if fs::hard_link(&old_path, &target).is_ok() {
+                staging.unchanged.fetch_add(1, Ordering::Relaxed);
+            } else {
+                // Hard links refused (another file system): write it again.
+                let r = fs::copy(&old_path, &target)
+                    .map(drop)
+                    .map_err(|e| io_error("write", &target, e));
+                if let Err(e) = &r {
+                    staging.fail(e);
+                }
+                r?;
+            }
+        }
+        Ok(size)
+    }
 }
 
 /// Whether the file at `path` holds exactly `parts`, one after the other.

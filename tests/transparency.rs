@@ -617,3 +617,42 @@ fn csv_files_open_in_spreadsheets() {
         );
     }
 }
+
+/// The catalogue files are written record by record as they are made; a rebuild still keeps an
+/// unchanged file as it was (the same file, hard-linked: its mtime stays, rsync stays quiet)
+/// and rewrites one that changed, longer or shorter.
+#[test]
+fn a_rebuild_keeps_the_unchanged_catalogue_and_rewrites_a_changed_one() {
+    use std::os::unix::fs::MetadataExt;
+    let t = SiteTest::fixture("minimal");
+    let inode = |rel: &str| std::fs::metadata(t.path(rel)).unwrap().ino();
+    let records = |t: &SiteTest| {
+        let json: serde_json::Value =
+            serde_json::from_str(&t.read("public/data/procedures.json")).unwrap();
+        json["procedures"].as_array().unwrap().len()
+    };
+    t.build();
+    let (json, csv) = (
+        inode("public/data/procedures.json"),
+        inode("public/data/procedures.csv"),
+    );
+    assert_eq!(records(&t), 3);
+    t.build().assert_stdout_contains("unchanged)");
+    assert_eq!(inode("public/data/procedures.json"), json);
+    assert_eq!(inode("public/data/procedures.csv"), csv);
+
+    t.edit(
+        "content/procedures/ho-tich/dang-ky-khai-sinh.yaml",
+        "title: Đăng ký khai sinh",
+        "title: Đăng ký khai sinh cho trẻ em",
+    );
+    t.build();
+    assert_ne!(inode("public/data/procedures.json"), json);
+    t.check_file_contains("public/data/procedures.json", "Đăng ký khai sinh cho trẻ em");
+    t.check_file_contains("public/data/procedures.csv", "Đăng ký khai sinh cho trẻ em");
+
+    // Shorter than before: the old file's extra bytes do not make it "unchanged".
+    t.remove("content/procedures/dat-dai/cap-giay-chung-nhan.yaml");
+    t.build();
+    assert_eq!(records(&t), 2);
+}

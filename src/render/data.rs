@@ -30,33 +30,47 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     // depend on no procedure.
     let mut out: Vec<OutputFile> = Vec::new();
     let mut sizes: Vec<(&'static str, u64)> = Vec::new();
+    // Hands a file on; returns its size.
     let mut put =
-        |path: &'static str, file: Joined, changed: bool| -> Result<(), Vec<RenderError>> {
+        |path: &'static str, file: Joined, changed: bool| -> Result<u64, Vec<RenderError>> {
             let parts = file.parts();
-            sizes.push((path, parts.iter().map(|p| p.len() as u64).sum()));
             if changed || ctx.is_full() {
                 out.extend(ctx.emit_parts(path, &parts).map_err(|e| vec![e])?);
             }
-            Ok(())
+            Ok(parts.iter().map(|p| p.len() as u64).sum())
         };
-    let (records, changed) = records(ctx);
-    put(
-        paths::DATA_JSON,
-        procedures_json(ctx, records.json.clone())
-            .map_err(|e| err(paths::DATA_JSON, e.to_string()))?,
-        changed.0,
-    )?;
-    put(
-        paths::DATA_CSV,
-        procedures_csv(records.csv.clone()).map_err(|e| err(paths::DATA_CSV, e.to_string()))?,
-        changed.1,
-    )?;
-    ctx.keep_state(STATE, records);
+    if ctx.streams() {
+        // A build: the records are made a batch at a time and written as they come.
+        let head = json_head(ctx).map_err(|e| err(paths::DATA_JSON, e))?;
+        let json = |i| {
+            serde_json::to_vec(&procedure_record(ctx, &ctx.site.procedures[i]))
+                .map_err(|e| e.to_string())
+        };
+        let size = stream_records(ctx, paths::DATA_JSON, (&head, b",", b"]}"), json)
+            .map_err(|e| vec![e])?;
+        sizes.push((paths::DATA_JSON, size));
+        let head = csv_head().map_err(|e| err(paths::DATA_CSV, e.to_string()))?;
+        let csv = |i| procedure_csv_row(ctx, i).map_err(|e| e.to_string());
+        let size =
+            stream_records(ctx, paths::DATA_CSV, (&head, b"", b""), csv).map_err(|e| vec![e])?;
+        sizes.push((paths::DATA_CSV, size));
+    } else {
+        let (records, changed) = records(ctx);
+        let json = procedures_json(ctx, records.json.clone())
+            .map_err(|e| err(paths::DATA_JSON, e.to_string()))?;
+        sizes.push((paths::DATA_JSON, put(paths::DATA_JSON, json, changed.0)?));
+        let csv =
+            procedures_csv(records.csv.clone()).map_err(|e| err(paths::DATA_CSV, e.to_string()))?;
+        sizes.push((paths::DATA_CSV, put(paths::DATA_CSV, csv, changed.1)?));
+        ctx.keep_state(STATE, records);
+    }
     let results = results_csv(ctx).map_err(|e| err(paths::DATA_RESULTS_CSV, e.to_string()))?;
-    put(paths::DATA_RESULTS_CSV, Joined::whole(results), false)?;
+    let size = put(paths::DATA_RESULTS_CSV, Joined::whole(results), false)?;
+    sizes.push((paths::DATA_RESULTS_CSV, size));
     let schema = serde_json::to_vec_pretty(&crate::schema::procedure_schema())
         .map_err(|e| err(paths::DATA_SCHEMA, e.to_string()))?;
-    put(paths::DATA_SCHEMA, Joined::whole(schema), false)?;
+    let size = put(paths::DATA_SCHEMA, Joined::whole(schema), false)?;
+    sizes.push((paths::DATA_SCHEMA, size));
 
     #[derive(Serialize)]
     struct FileRow {
@@ -355,7 +369,41 @@ pub fn procedure_record<'a>(ctx: &'a RenderContext, sp: &'a SiteProcedure) -> Pr
 }
 
 /// `{format, version, title, authority, licence, procedures: [...]}`, the records joined.
-fn procedures_json(ctx: &RenderContext, records: Vec<Record>) -> Result<Joined, String> {
+/// The catalogue's records in batches, written as each batch is made, between `head` and
+/// `tail` and separated by `sep`; returns the file's size.
+fn stream_records(
+    ctx: &RenderContext,
+    path: &str,
+    (head, sep, tail): (&[u8], &[u8], &[u8]),
+    record: impl Fn(usize) -> Result<Vec<u8>, String> + Sync,
+) -> Result<u64, RenderError> {
+    // Large enough to keep both cores busy, small enough to stay a few MB.
+    const BATCH: usize = 512;
+    let mut file = ctx.stream(path)?;
+    file.write(head)?;
+    let n = ctx.site.procedures.len();
+    for start in (0..n).step_by(BATCH) {
+        let batch: Vec<Result<Vec<u8>, String>> = (start..n.min(start + BATCH))
+            .into_par_iter()
+            .map(&record)
+            .collect();
+        for (k, r) in batch.into_iter().enumerate() {
+            let r = r.map_err(|message| RenderError {
+                what: path.to_string(),
+                message,
+            })?;
+            if start + k > 0 {
+                file.write(sep)?;
+            }
+            file.write(&r)?;
+        }
+    }
+    file.write(tail)?;
+    file.finish()
+}
+
+/// `procedures.json` up to its first record.
+fn json_head(ctx: &RenderContext) -> Result<Vec<u8>, String> {
     let c = &ctx.site.content.site;
     let mut head = serde_json::to_vec(&json!({
         "format": "niemyet-procedures",
@@ -365,12 +413,24 @@ fn procedures_json(ctx: &RenderContext, records: Vec<Record>) -> Result<Joined, 
         "licence": c.data_licence,
     }))
     .map_err(|e| e.to_string())?;
-    if let Some(Err(e)) = records.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
-        return Err(e.clone());
-    }
     // The head is an object: reopen it to add the list.
     head.pop();
     head.extend_from_slice(b",\"procedures\":[");
+    Ok(head)
+}
+
+/// `procedures.csv` up to its first row: the byte-order mark (for Excel) and the header.
+fn csv_head() -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    w.write_record(PROCEDURES_CSV_HEADER)?;
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn procedures_json(ctx: &RenderContext, records: Vec<Record>) -> Result<Joined, String> {
+    let head = json_head(ctx)?;
+    if let Some(Err(e)) = records.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
+        return Err(e.clone());
+    }
     Ok(Joined {
         head,
         sep: b",",
@@ -412,9 +472,7 @@ pub const PROCEDURES_CSV_HEADER: [&str; 14] = [
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn procedures_csv(rows: Vec<Record>) -> Result<Joined, csv::Error> {
-    let mut w = csv::Writer::from_writer(BOM.to_vec());
-    w.write_record(PROCEDURES_CSV_HEADER)?;
-    let head = w.into_inner().map_err(|e| e.into_error())?;
+    let head = csv_head()?;
     if let Some(Err(e)) = rows.iter().map(|r| r.as_ref()).find(|r| r.is_err()) {
         return Err(std::io::Error::other(e.clone()).into());
     }

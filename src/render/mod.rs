@@ -441,6 +441,31 @@ impl<'a> RenderContext<'a> {
         Ok(Vec::new())
     }
 
+    /// Whether files can be written piece by piece ([`RenderContext::stream`]): in a build that
+    /// writes as it renders, not where outputs are kept in memory or fragments kept for the
+    /// next rebuild (`serve`).
+    pub fn streams(&self) -> bool {
+        self.sink.is_some() && self.fragments.is_none()
+    }
+
+    /// The file at `path`, to be written piece by piece (only when [`RenderContext::streams`]).
+    pub fn stream(&self, path: &str) -> Result<Streamed<'_>, RenderError> {
+        let error = |message: String| RenderError {
+            what: format!("writing {path}"),
+            message,
+        };
+        let sink = self
+            .sink
+            .filter(|_| self.streams())
+            .ok_or_else(|| error("this build keeps its files in memory".into()))?;
+        let file = sink.stream(path).map_err(|e| error(e.0))?;
+        Ok(Streamed {
+            ctx: self,
+            path: path.to_string(),
+            file,
+        })
+    }
+
     /// The paths of every file written to the sink so far.
     pub fn take_written(&self) -> Vec<String> {
         std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()))
@@ -660,6 +685,37 @@ pub fn render_all(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderErro
         Ok(outputs)
     } else {
         Err(errors)
+    }
+}
+
+/// A file written piece by piece as its parts are rendered ([`RenderContext::stream`]).
+pub struct Streamed<'a> {
+    ctx: &'a RenderContext<'a>,
+    path: String,
+    file: crate::output::StreamedFile<'a>,
+}
+
+impl Streamed<'_> {
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), RenderError> {
+        let path = &self.path;
+        self.file.write(bytes).map_err(|e| RenderError {
+            what: format!("writing {path}"),
+            message: e.0,
+        })
+    }
+
+    /// Close the file; returns its size in bytes.
+    pub fn finish(self) -> Result<u64, RenderError> {
+        let size = self.file.finish().map_err(|e| RenderError {
+            what: format!("writing {}", self.path),
+            message: e.0,
+        })?;
+        self.ctx
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(self.path);
+        Ok(size)
     }
 }
 
