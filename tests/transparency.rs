@@ -648,7 +648,10 @@ fn a_rebuild_keeps_the_unchanged_catalogue_and_rewrites_a_changed_one() {
     );
     t.build();
     assert_ne!(inode("public/data/procedures.json"), json);
-    t.check_file_contains("public/data/procedures.json", "Đăng ký khai sinh cho trẻ em");
+    t.check_file_contains(
+        "public/data/procedures.json",
+        "Đăng ký khai sinh cho trẻ em",
+    );
     t.check_file_contains("public/data/procedures.csv", "Đăng ký khai sinh cho trẻ em");
 
     // Shorter than before: the old file's extra bytes do not make it "unchanged".
