@@ -119,6 +119,8 @@ pub struct Incremental {
     fragments: Fragments,
     /// The posting date of the last build.
     today: Option<jiff::civil::Date>,
+    /// The 404 page as `serve` shows it (see [`Incremental::not_found_page`]).
+    not_found: Option<Arc<Vec<u8>>>,
 }
 
 impl Incremental {
@@ -142,6 +144,7 @@ impl Incremental {
             engine: None,
             fragments: Fragments::default(),
             today: None,
+            not_found: None,
         }
     }
 
@@ -156,6 +159,14 @@ impl Incremental {
     /// One output of the last good build.
     pub fn get(&self, path: &str) -> Option<Arc<Vec<u8>>> {
         self.outputs.iter().find_map(|m| m.get(path)).cloned()
+    }
+
+    /// The 404 page of the last good build as `serve` shows it, for any unknown path: its
+    /// links start from `/`, where `serve` puts the site, so they resolve at any depth
+    /// whatever the path of `base_url` (the built `404.html` links from that path, where the
+    /// site is deployed).
+    pub fn not_found_page(&self) -> Option<Arc<Vec<u8>>> {
+        self.not_found.clone()
     }
 
     /// Build everything from scratch.
@@ -441,6 +452,15 @@ impl Incremental {
             }
             phases.mark(r.name);
         }
+        // Like the built 404.html, re-rendered only by full builds.
+        let not_found = match full.then(|| crate::render::website::not_found(engine, "/")) {
+            Some(Ok(page)) => Some(page.data),
+            Some(Err(e)) => {
+                errors.push(e);
+                None
+            }
+            None => None,
+        };
         if !errors.is_empty() {
             for e in errors {
                 diags.push(Diagnostic::error(Path::new("theme"), e.to_string()));
@@ -524,6 +544,9 @@ impl Incremental {
         self.last = Some(last);
         if let Some(v) = site_view {
             self.site_view = v;
+        }
+        if let Some(page) = not_found {
+            self.not_found = Some(Arc::new(page));
         }
         self.pending.clear();
         self.pending_full = false;

@@ -27,14 +27,20 @@ pub mod keys {
         "levels",
         "data_licence",
     ];
+    pub const SITE_REQUIRED: &[&str] = &["title", "authority", "feedback", "levels"];
     pub const DATA_LICENCE: &[&str] = &["name", "url"];
+    pub const DATA_LICENCE_REQUIRED: &[&str] = &["name"];
     pub const CONTACT: &[&str] = &["address", "phone", "email", "hours"];
     pub const FEEDBACK: &[&str] = &["agency", "address", "phone", "email", "url"];
+    pub const FEEDBACK_REQUIRED: &[&str] = &["agency", "address"];
     pub const LEVEL: &[&str] = &["id", "name"];
+    pub const LEVEL_REQUIRED: &[&str] = &["id", "name"];
     pub const FIELD: &[&str] = &["id", "name", "description"];
+    pub const FIELD_REQUIRED: &[&str] = &["id", "name"];
     pub const UNIT: &[&str] = &[
         "id", "name", "level", "parent", "address", "phone", "email", "hours",
     ];
+    pub const UNIT_REQUIRED: &[&str] = &["id", "name", "level", "address"];
     pub const PROCEDURE: &[&str] = &[
         "code",
         "title",
@@ -92,6 +98,8 @@ pub mod keys {
     pub const CHANGE: &[&str] = &["date", "decision", "change"];
     pub const PAGE: &[&str] = &["title", "order"];
     pub const RESULTS: &[&str] = &["period", "notes", "rows"];
+    pub const RESULTS_REQUIRED: &[&str] = &["period", "rows"];
+    /// Every key of a period is required.
     pub const PERIOD: &[&str] = &["from", "to", "label"];
     pub const RESULT_ROW: &[&str] = &[
         "unit",
@@ -106,6 +114,7 @@ pub mod keys {
         "withdrawn",
         "returned",
     ];
+    pub const RESULT_ROW_REQUIRED: &[&str] = &["unit", "field", "received"];
     pub const RECEIVED_BY: &[&str] = &["online", "in_person", "postal"];
 }
 
@@ -129,12 +138,19 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
     let fields = read_yaml(&content_dir.join("fields.yaml"), &shown, &mut diags)
         .map(|(file, node)| {
             let mut r = Reader::new(&file.path, file.text.clone());
-            let fields = list_file(&mut r, &node, "field", keys::FIELD, |r, o| Field {
-                id: id(r, o),
-                name: r.req_text(o, "name").value,
-                description: r.opt_text(o, "description"),
-                pos: o.pos,
-            });
+            let fields = list_file(
+                &mut r,
+                &node,
+                "field",
+                keys::FIELD,
+                keys::FIELD_REQUIRED,
+                |r, o| Field {
+                    id: id(r, o),
+                    name: r.req_text(o, "name").value,
+                    description: r.opt_text(o, "description"),
+                    pos: o.pos,
+                },
+            );
             diags.extend(r.diags);
             sources.fields = Some(file);
             fields
@@ -143,17 +159,24 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
     let units = read_yaml(&content_dir.join("units.yaml"), &shown, &mut diags)
         .map(|(file, node)| {
             let mut r = Reader::new(&file.path, file.text.clone());
-            let units = list_file(&mut r, &node, "unit", keys::UNIT, |r, o| Unit {
-                id: id(r, o),
-                name: r.req_text(o, "name").value,
-                level: r.req_text(o, "level"),
-                parent: r.text(o, "parent"),
-                address: r.req_text(o, "address").value,
-                phone: r.opt_text(o, "phone"),
-                email: r.opt_text(o, "email"),
-                hours: r.opt_text(o, "hours"),
-                pos: o.pos,
-            });
+            let units = list_file(
+                &mut r,
+                &node,
+                "unit",
+                keys::UNIT,
+                keys::UNIT_REQUIRED,
+                |r, o| Unit {
+                    id: id(r, o),
+                    name: r.req_text(o, "name").value,
+                    level: r.req_text(o, "level"),
+                    parent: r.text(o, "parent"),
+                    address: r.req_text(o, "address").value,
+                    phone: r.opt_text(o, "phone"),
+                    email: r.opt_text(o, "email"),
+                    hours: r.opt_text(o, "hours"),
+                    pos: o.pos,
+                },
+            );
             diags.extend(r.diags);
             sources.units = Some(file);
             units
@@ -477,6 +500,7 @@ fn list_file<T>(
     node: &Node,
     what: &str,
     allowed: &[&str],
+    required: &[&str],
     mut f: impl FnMut(&mut Reader, &Obj) -> T,
 ) -> Vec<T> {
     let yaml::Value::Seq(items) = &node.value else {
@@ -491,7 +515,7 @@ fn list_file<T>(
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("[{i}]");
-        if let Some(o) = r.obj(item, &path, allowed, &["id", "name"]) {
+        if let Some(o) = r.obj(item, &path, allowed, required) {
             out.push(f(r, &o));
         }
     }
@@ -562,12 +586,7 @@ pub(crate) fn http_url(r: &mut Reader, obj: &Obj, key: &str) -> Option<String> {
 }
 
 fn site_config(r: &mut Reader, node: &Node) -> Option<SiteConfig> {
-    let o = r.obj(
-        node,
-        "",
-        keys::SITE,
-        &["title", "authority", "feedback", "levels"],
-    )?;
+    let o = r.obj(node, "", keys::SITE, keys::SITE_REQUIRED)?;
     let language = match r.text(&o, "language") {
         None => Lang::Vi,
         Some(l) => Lang::parse(&l.value).unwrap_or_else(|| {
@@ -592,7 +611,7 @@ fn site_config(r: &mut Reader, node: &Node) -> Option<SiteConfig> {
         .unwrap_or_default();
     let feedback = o
         .get("feedback")
-        .and_then(|n| r.obj(n, "feedback", keys::FEEDBACK, &["agency", "address"]))
+        .and_then(|n| r.obj(n, "feedback", keys::FEEDBACK, keys::FEEDBACK_REQUIRED))
         .map(|f| Feedback {
             agency: r.req_text(&f, "agency").value,
             address: r.req_text(&f, "address").value,
@@ -603,7 +622,7 @@ fn site_config(r: &mut Reader, node: &Node) -> Option<SiteConfig> {
         .unwrap_or_default();
     let mut levels = Vec::new();
     for (path, n) in r.list(&o, "levels", "a list of levels, each `{id, name}`") {
-        if let Some(l) = r.obj(n, &path, keys::LEVEL, &["id", "name"]) {
+        if let Some(l) = r.obj(n, &path, keys::LEVEL, keys::LEVEL_REQUIRED) {
             levels.push(Level {
                 id: id(r, &l),
                 name: r.req_text(&l, "name").value,
@@ -613,7 +632,14 @@ fn site_config(r: &mut Reader, node: &Node) -> Option<SiteConfig> {
     }
     let data_licence = o
         .get("data_licence")
-        .and_then(|n| r.obj(n, "data_licence", keys::DATA_LICENCE, &["name"]))
+        .and_then(|n| {
+            r.obj(
+                n,
+                "data_licence",
+                keys::DATA_LICENCE,
+                keys::DATA_LICENCE_REQUIRED,
+            )
+        })
         .map(|l| DataLicence {
             name: r.req_text(&l, "name").value,
             url: http_url(r, &l, "url"),

@@ -17,7 +17,7 @@ use niemyet::{Failure, Paths};
     name = "niemyet",
     version,
     about = "Build the public-disclosure website and notice boards of a one-stop counter from YAML procedures",
-    after_help = "Examples:\n  niemyet build                     build ./content into ./public\n  niemyet check --strict            validate only, warnings count as errors\n  niemyet init my-site              start a new site that builds at once\n  niemyet new procedure --field ho-tich --title \"Đăng ký khai sinh\"\n  niemyet schema > content/procedure.schema.json\n\nExit codes: 0 ok, 1 content errors, 2 usage or file-system errors."
+    after_help = "Examples:\n  niemyet build                     build ./content into ./public\n  niemyet check --strict            validate only, warnings count as errors\n  niemyet init my-site              start a new site that builds at once\n  niemyet new procedure --field ho-tich --title \"Đăng ký khai sinh\"\n  niemyet schema > content/procedure.schema.json\n  niemyet schema results > content/results.schema.json\n\nExit codes: 0 ok, 1 content errors, 2 usage or file-system errors."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -124,11 +124,43 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
         bind: String,
     },
-    /// Print the JSON Schema of a procedure file (for editors such as VS Code with yaml-language-server)
+    /// Print the JSON Schema of a content file (for editors such as VS Code with
+    /// yaml-language-server): a procedure file unless another kind is named
     #[command(
-        after_help = "Example:\n  niemyet schema > content/procedure.schema.json\nthen start procedure files with\n  # yaml-language-server: $schema=../../procedure.schema.json"
+        after_help = "Examples:\n  niemyet schema > content/procedure.schema.json\n  niemyet schema results > content/results.schema.json\n  niemyet schema site > content/site.schema.json     (likewise fields, units)\n\nthen start each file with a line naming its schema, relative to the file:\n  # yaml-language-server: $schema=../../procedure.schema.json   content/procedures/<field>/*.yaml\n  # yaml-language-server: $schema=../results.schema.json        content/results/*.yaml\n  # yaml-language-server: $schema=site.schema.json              content/site.yaml"
     )]
-    Schema,
+    Schema {
+        /// Which file
+        #[arg(value_enum, default_value_t = SchemaKind::Procedure)]
+        kind: SchemaKind,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaKind {
+    /// content/procedures/**.yaml, one procedure a file
+    Procedure,
+    /// content/results/*.yaml, one reporting period a file
+    Results,
+    /// content/site.yaml
+    Site,
+    /// content/fields.yaml
+    Fields,
+    /// content/units.yaml
+    Units,
+}
+
+impl From<SchemaKind> for niemyet::schema::Kind {
+    fn from(k: SchemaKind) -> Self {
+        use niemyet::schema::Kind;
+        match k {
+            SchemaKind::Procedure => Kind::Procedure,
+            SchemaKind::Results => Kind::Results,
+            SchemaKind::Site => Kind::Site,
+            SchemaKind::Fields => Kind::Fields,
+            SchemaKind::Units => Kind::Units,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -320,8 +352,8 @@ fn main() -> ExitCode {
                 Err(e) => fail(Failure::Io(e), &Default::default(), false),
             }
         }
-        Command::Schema => {
-            println!("{}", niemyet::schema::procedure_schema_text());
+        Command::Schema { kind } => {
+            println!("{}", niemyet::schema::Kind::from(kind).text());
             ExitCode::SUCCESS
         }
     }

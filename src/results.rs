@@ -20,13 +20,18 @@ pub const MAX_COUNT: u64 = 100_000_000;
 /// Read one period file. Checks what one file can: whole non-negative counts, `from` ≤ `to`,
 /// and that no row resolves more dossiers than it had. Ids are checked in `validate`.
 pub fn load_period(r: &mut Reader, node: &Node, path: &Path) -> Option<Period> {
-    let o = r.obj(node, "", crate::load::keys::RESULTS, &["period", "rows"])?;
+    let o = r.obj(
+        node,
+        "",
+        crate::load::keys::RESULTS,
+        crate::load::keys::RESULTS_REQUIRED,
+    )?;
     let (from, to, label) = match o.get("period").and_then(|n| {
         r.obj(
             n,
             "period",
             crate::load::keys::PERIOD,
-            &["from", "to", "label"],
+            crate::load::keys::PERIOD,
         )
     }) {
         Some(p) => (
@@ -112,7 +117,7 @@ fn result_row(r: &mut Reader, node: &Node, path: &str) -> Option<ResultRow> {
         node,
         path,
         crate::load::keys::RESULT_ROW,
-        &["unit", "field", "received"],
+        crate::load::keys::RESULT_ROW_REQUIRED,
     )?;
     let unit = r.req_text(&o, "unit");
     let field = r.req_text(&o, "field");

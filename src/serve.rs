@@ -253,9 +253,15 @@ fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                 rel.push_str("index.html");
             }
             let engine = shared.engine.lock().expect("engine lock");
-            let (status, rel, data) = match engine.get(&rel) {
+            // The 404 page, asked for or not, is the one whose links work on this server.
+            let page = if rel == crate::site::paths::NOT_FOUND {
+                engine.not_found_page()
+            } else {
+                engine.get(&rel)
+            };
+            let (status, rel, data) = match page {
                 Some(d) => ("200 OK", rel, d.to_vec()),
-                None => match engine.get(crate::site::paths::NOT_FOUND) {
+                None => match engine.not_found_page() {
                     Some(d) => ("404 Not Found", "404.html".into(), d.to_vec()),
                     // No good build yet: a page that shows the errors and reloads when fixed.
                     None => (

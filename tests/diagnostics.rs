@@ -306,6 +306,25 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
     t.run(&["build", "--output", "content"]).assert_code(2);
 }
 
+/// A counter's address is printed on its boards and its level decides what it posts: a unit
+/// without them is stopped at its own line, not built with a blank.
+#[test]
+fn a_unit_without_address_or_level_is_reported() {
+    let t = SiteTest::fixture("minimal");
+    t.edit("content/units.yaml", "  address: Ấp 2, xã B\n", "");
+    t.edit(
+        "content/units.yaml",
+        "- id: xa-a\n  name: Bộ phận một cửa xã A\n  level: commune\n",
+        "- id: xa-a\n  name: Bộ phận một cửa xã A\n",
+    );
+    t.run(&["check"])
+        .assert_code(1)
+        .assert_stderr_contains("`[2].address`: missing required key `address`")
+        .assert_stderr_contains("--> content/units.yaml:11:3")
+        .assert_stderr_contains("`[1].level`: missing required key `level`")
+        .assert_stderr_contains("--> content/units.yaml:6:3");
+}
+
 #[test]
 fn mistakes_in_units_and_site_files_are_located_too() {
     let t = SiteTest::fixture("minimal");

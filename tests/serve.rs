@@ -323,3 +323,102 @@ fn serve_shows_errors_when_the_content_never_built() {
     });
     assert_eq!(server.status(None).1, "");
 }
+
+/// The path `link` (an attribute value of the page at `from`) leads to on the server.
+fn resolve(from: &str, link: &str) -> String {
+    let link = link.split(['#', '?']).next().unwrap_or("");
+    let joined = if link.starts_with('/') {
+        link.to_string()
+    } else {
+        format!("{}{link}", &from[..=from.rfind('/').unwrap()])
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/').skip(1) {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." => {}
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The values of the page's `href`, `src`, `action` and `data-root` attributes.
+fn attributes<'p>(page: &'p str, names: &[&str]) -> Vec<&'p str> {
+    let mut found = Vec::new();
+    for name in names {
+        let needle = format!(" {name}=\"");
+        for (i, _) in page.match_indices(&needle) {
+            let rest = &page[i + needle.len()..];
+            found.push(&rest[..rest.find('"').unwrap()]);
+        }
+    }
+    found
+}
+
+/// Web servers show the 404 page at any path, so the built one links from the path of
+/// `base_url`; the preview serves the site at `/`, and the 404 page it shows links from there.
+/// Its stylesheet, scripts, links and search form lead to real files whatever `base_url` is,
+/// at any depth.
+#[test]
+fn the_404_page_of_the_preview_links_to_real_files_whatever_the_base_url() {
+    for base_url in ["base_url: https://example.vn/thutuc/\n", ""] {
+        let site = SiteTest::fixture("minimal");
+        site.edit(
+            "content/site.yaml",
+            "base_url: https://thu.example.vn/\n",
+            base_url,
+        );
+        let server = Server::start(&site);
+        let (code, home) = server.get("/");
+        assert_eq!(code, 200, "{home}");
+        for target in [
+            "/khong-co.html",
+            "/thutuc/khong-co.html",
+            "/thu-tuc/khong-co/trang.html",
+            "/404.html",
+        ] {
+            let (code, page) = server.get(target);
+            let expected = if target == "/404.html" { 200 } else { 404 };
+            assert_eq!(code, expected, "{target}: {page}");
+            assert!(page.contains("/__niemyet/live.js"), "{page}");
+            let links = attributes(&page, &["href", "src", "action"]);
+            assert!(
+                links.iter().any(|l| l.ends_with("static/site.css")),
+                "{page}"
+            );
+            assert!(links.iter().any(|l| l.ends_with("a-z.html")), "{page}");
+            for link in links {
+                // Other sites, and places on this same page.
+                if ["http", "mailto:", "tel:", "#"]
+                    .iter()
+                    .any(|p| link.starts_with(p))
+                {
+                    continue;
+                }
+                let path = resolve(target, link);
+                let (code, body) = server.get(&path);
+                assert_eq!(
+                    code, 200,
+                    "{base_url:?}: {link} on {target} leads to {path}: {body}"
+                );
+            }
+            // The search script finds its index from the page's root.
+            let roots = attributes(&page, &["data-root"]);
+            assert_eq!(roots.len(), 1, "{page}");
+            let (code, index) = server.get(&resolve(target, &format!("{}index.html", roots[0])));
+            assert_eq!((code, index.as_str()), (200, home.as_str()));
+        }
+    }
+    // What `build` writes for deployment still links from the path of `base_url`.
+    let site = SiteTest::fixture("minimal");
+    site.edit(
+        "content/site.yaml",
+        "base_url: https://thu.example.vn/\n",
+        "base_url: https://example.vn/thutuc/\n",
+    );
+    site.build();
+    site.check_file_contains("public/404.html", "href=\"/thutuc/static/site.css\"");
+}

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::{OutputFile, RenderContext, RenderError, run_jobs, unit_item};
+use super::{Engine, OutputFile, RenderContext, RenderError, run_jobs, unit_item};
 use crate::markdown;
 use crate::site::paths;
 
@@ -99,6 +99,14 @@ impl Rows<'_> {
 /// Every path a full build writes.
 pub fn paths(ctx: &RenderContext) -> Vec<String> {
     jobs(ctx).into_iter().map(|j| job_path(ctx, j)).collect()
+}
+
+/// The 404 page, its links starting with `root`: the build's links from the path of
+/// `base_url`, where the site is deployed; `serve`'s from `/`, where it serves the site.
+pub fn not_found(engine: &Engine, root: &str) -> Result<OutputFile, RenderError> {
+    let mut c = Context::new();
+    c.insert("title", engine.i18n.t("notfound.title"));
+    engine.render_with_root("404.html", paths::NOT_FOUND, root, c)
 }
 
 /// Rows (`ProcedureRow` values) grouped under a heading (a field, or a letter of the alphabet).
@@ -198,19 +206,17 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
             engine.render("forms.html", paths::FORMS, c)
         }
         Job::NotFound => {
-            c.insert("title", &t("notfound.title"));
-            match &site.content.site.base_url {
-                Some(base) => {
-                    // Path-absolute (`/thutuc/…`), not `https://…`: same origin for the CSP, and
-                    // right at any depth the server shows it.
-                    let path = base
-                        .split_once("://")
-                        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-                        .unwrap_or("/");
-                    engine.render_with_root("404.html", paths::NOT_FOUND, path, c)
-                }
-                None => engine.render("404.html", paths::NOT_FOUND, c),
-            }
+            let root = match &site.content.site.base_url {
+                // Path-absolute (`/thutuc/…`), not `https://…`: same origin for the CSP, and
+                // right at any depth the server shows it.
+                Some(base) => base
+                    .split_once("://")
+                    .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+                    .unwrap_or("/")
+                    .to_string(),
+                None => super::root_prefix(paths::NOT_FOUND),
+            };
+            not_found(engine, &root)
         }
         Job::Sitemap => {
             let base = site.content.site.base_url.clone().unwrap_or_default();
