@@ -23,8 +23,11 @@ pub struct Site<'c> {
     pub results: crate::results::Results<'c>,
 }
 
-pub struct SiteProcedure<'c> {
-    pub p: &'c Procedure,
+/// A procedure placed in the site model: its order (the vector's index), slug, address, field,
+/// level and counters. `P` is the procedure itself ([`SiteProcedure`]) or nothing ([`Place`]:
+/// what `serve` keeps between rebuilds, see [`Site::into_places`]).
+pub struct Placed<P> {
+    pub p: P,
     /// Its index in `content.procedures`.
     pub index: usize,
     pub slug: String,
@@ -36,15 +39,24 @@ pub struct SiteProcedure<'c> {
     pub units: Vec<usize>,
 }
 
-/// A procedure's place in the site model without the procedure itself (see
-/// [`Site::into_places`]).
-pub struct Place {
-    pub index: usize,
-    pub slug: String,
-    pub url: String,
-    pub field: usize,
-    pub level: usize,
-    pub units: Vec<usize>,
+pub type SiteProcedure<'c> = Placed<&'c Procedure>;
+
+/// A procedure's place in the site model without the procedure itself.
+pub type Place = Placed<()>;
+
+impl<P> Placed<P> {
+    /// The same place, holding `p` instead.
+    fn with<Q>(self, p: Q) -> Placed<Q> {
+        Placed {
+            p,
+            index: self.index,
+            slug: self.slug,
+            url: self.url,
+            field: self.field,
+            level: self.level,
+            units: self.units,
+        }
+    }
 }
 
 pub struct SiteField<'c> {
@@ -192,6 +204,7 @@ impl<'c> Site<'c> {
                     .collect()
             };
             places.push(Place {
+                p: (),
                 index: *i,
                 url: format!("thu-tuc/{slug}.html"),
                 slug: slug.clone(),
@@ -210,14 +223,9 @@ impl<'c> Site<'c> {
         let (mut fields, mut levels, mut units) = Site::frame(content);
         let procedures: Vec<SiteProcedure> = places
             .into_iter()
-            .map(|pl| SiteProcedure {
-                p: &content.procedures[pl.index],
-                index: pl.index,
-                slug: pl.slug,
-                url: pl.url,
-                field: pl.field,
-                level: pl.level,
-                units: pl.units,
+            .map(|pl| {
+                let p = &content.procedures[pl.index];
+                pl.with(p)
             })
             .collect();
         for (i, sp) in procedures.iter().enumerate() {
@@ -257,17 +265,7 @@ impl<'c> Site<'c> {
 
     /// The places of the procedures, for [`Site::with_places`].
     pub fn into_places(self) -> Vec<Place> {
-        self.procedures
-            .into_iter()
-            .map(|sp| Place {
-                index: sp.index,
-                slug: sp.slug,
-                url: sp.url,
-                field: sp.field,
-                level: sp.level,
-                units: sp.units,
-            })
-            .collect()
+        self.procedures.into_iter().map(|sp| sp.with(())).collect()
     }
 
     /// Fields, levels (with their counters) and counters, listing no procedure yet.
