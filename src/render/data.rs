@@ -42,15 +42,12 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     if ctx.streams() {
         // A build: the records are made a batch at a time and written as they come.
         let head = json_head(ctx).map_err(|e| err(paths::DATA_JSON, e))?;
-        let json = |i| {
-            serde_json::to_vec(&procedure_record(ctx, &ctx.site.procedures[i]))
-                .map_err(|e| e.to_string())
-        };
+        let json = |i| json_record(ctx, i);
         let size = stream_records(ctx, paths::DATA_JSON, (&head, b",", b"]}"), json)
             .map_err(|e| vec![e])?;
         sizes.push((paths::DATA_JSON, size));
         let head = csv_head().map_err(|e| err(paths::DATA_CSV, e.to_string()))?;
-        let csv = |i| procedure_csv_row(ctx, i).map_err(|e| e.to_string());
+        let csv = |i| csv_record(ctx, i);
         let size =
             stream_records(ctx, paths::DATA_CSV, (&head, b"", b""), csv).map_err(|e| vec![e])?;
         sizes.push((paths::DATA_CSV, size));
@@ -133,17 +130,8 @@ pub fn paths(_: &RenderContext) -> Vec<String> {
 /// previous build's.
 fn records(ctx: &RenderContext) -> (Records, (bool, bool)) {
     let site = ctx.site;
-    let json = |i: usize| {
-        ctx.fragment("data.json", i, || {
-            serde_json::to_vec(&procedure_record(ctx, &site.procedures[i]))
-                .map_err(|e| e.to_string())
-        })
-    };
-    let csv = |i: usize| {
-        ctx.fragment("data.csv", i, || {
-            procedure_csv_row(ctx, i).map_err(|e| e.to_string())
-        })
-    };
+    let json = |i: usize| ctx.fragment("data.json", i, || json_record(ctx, i));
+    let csv = |i: usize| ctx.fragment("data.csv", i, || csv_record(ctx, i));
     if let (Some(mut kept), Some(scope)) = (ctx.take_state::<Records>(STATE), &ctx.scope)
         && kept.json.len() == site.procedures.len()
     {
@@ -162,6 +150,16 @@ fn records(ctx: &RenderContext) -> (Records, (bool, bool)) {
         .map(|i| (json(i), csv(i)))
         .unzip();
     (Records { json, csv }, (true, true))
+}
+
+/// Procedure `i`'s record in `procedures.json`.
+fn json_record(ctx: &RenderContext, i: usize) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(&procedure_record(ctx, &ctx.site.procedures[i])).map_err(|e| e.to_string())
+}
+
+/// Procedure `i`'s row in `procedures.csv`.
+fn csv_record(ctx: &RenderContext, i: usize) -> Result<Vec<u8>, String> {
+    procedure_csv_row(ctx, i).map_err(|e| e.to_string())
 }
 
 /// A file as a head, records (each checked `Ok`) separated by `sep`, and a tail.
