@@ -2,7 +2,8 @@
 # Benchmark niemyet on synthetic sites (scripts/gen_site.py): wall time, pages/s and peak
 # memory of complete builds of 1k/10k/50k procedures to a RAM disk (median of RUNS runs, each
 # into an empty folder), the raw write floor on the ordinary disk, and the rebuild time of a
-# one-file edit in `niemyet serve`. Prints a Markdown table. Heavy: never run in CI.
+# one-file edit in `niemyet serve`, and the Hugo ratio (scripts/hugo_compare.sh) when hugo is
+# installed. Prints Markdown tables. Heavy: never run in CI.
 #
 # usage: scripts/bench.sh            (BENCH_SIZES="1000 10000 50000" RUNS=5 by default)
 #        BENCH_SIZES="10000" RUNS=3 scripts/bench.sh
@@ -85,3 +86,11 @@ echo
 echo
 # The same edits through the real server: from saving the file to the changed page served.
 python3 scripts/serve_latency.py "$site" 11
+
+echo
+# The Hugo ratio, when Debian's hugo is installed (`apt-get install hugo`).
+if command -v hugo >/dev/null; then
+  scripts/hugo_compare.sh "$FLOOR_SIZE" | sed -n '/^| /,$p'
+else
+  echo "Hugo comparison skipped: hugo is not installed (apt-get install hugo)"
+fi
