@@ -72,8 +72,11 @@ for _ in $(seq "$RUNS"); do
 done
 floor=$(printf '%s\n' "${floors[@]}" | median)
 build=$(printf '%s\n' "${builds[@]}" | median)
-awk -v f="$floor" -v b="$build" -v n="$FLOOR_SIZE" -v d="$DISK" 'BEGIN {
-  printf "ordinary disk (%s), %d procedures: raw write floor %.3f s; niemyet complete build %.3f s (%.2f× the floor)\n", d, n, f, b, b / f }'
+# The disk's speed drifts within minutes (the floor has taken from 0.7 to 5 s here): each build
+# is also compared with the floor measured just before it.
+ratio=$(for i in "${!floors[@]}"; do awk -v f="${floors[$i]}" -v b="${builds[$i]}" 'BEGIN {print b / f}'; done | median)
+awk -v f="$floor" -v b="$build" -v r="$ratio" -v n="$FLOOR_SIZE" -v d="$DISK" -v all_f="${floors[*]}" -v all_b="${builds[*]}" 'BEGIN {
+  printf "ordinary disk (%s), %d procedures: raw write floor %.3f s; niemyet complete build %.3f s (%.2f× the floor; median of the paired runs %.2f×; floors %s s, builds %s s)\n", d, n, f, b, b / f, r, all_f, all_b }'
 # A rebuild that finds the previous output (unchanged files are kept, not rewritten).
 "$BIN" build --content "$site/content" --output "$DISK/site" >/dev/null
 t=$( { /usr/bin/time -f "%e" "$BIN" build --content "$site/content" --output "$DISK/site" >/dev/null; } 2>&1 | tail -1)
