@@ -261,9 +261,25 @@ pub fn list_some<'a>(names: impl IntoIterator<Item = &'a str>, n: usize) -> Stri
     }
 }
 
+/// `n` and an English noun, singular or plural: `1 error`, `2 errors`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_as_english() {
+        assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(1, "procedure"), "1 procedure");
+        assert_eq!(count(2, "warning"), "2 warnings");
+    }
 
     #[test]
     fn renders_like_rustc() {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use niemyet::diagnostics::count;
 use niemyet::{Failure, Paths};
 
 #[derive(Parser)]
@@ -220,15 +221,15 @@ fn main() -> ExitCode {
                 Ok(r) => {
                     let warnings = diags.warning_count();
                     println!(
-                        "Built {} procedures, {} pages ({} files, {} unchanged) into {} in {:.2} s{}",
-                        r.procedures,
-                        r.pages,
-                        r.files,
+                        "Built {}, {} ({}, {} unchanged) into {} in {:.2} s{}",
+                        count(r.procedures, "procedure"),
+                        count(r.pages, "page"),
+                        count(r.files, "file"),
                         r.unchanged,
                         paths.output.display(),
                         r.seconds,
                         if warnings > 0 {
-                            format!(", {warnings} warning(s)")
+                            format!(", {}", count(warnings, "warning"))
                         } else {
                             String::new()
                         }
@@ -259,8 +260,8 @@ fn main() -> ExitCode {
             match result {
                 Ok((r, print)) => {
                     println!(
-                        "Built the notice boards ({} files) into {} in {:.2} s",
-                        r.files,
+                        "Built the notice boards ({}) into {} in {:.2} s",
+                        count(r.files, "file"),
                         paths.output.join("boards").display(),
                         r.seconds
                     );
@@ -287,13 +288,13 @@ fn main() -> ExitCode {
             match content {
                 Some(c) => {
                     println!(
-                        "OK: {} procedures, {} fields, {} counters, {} pages{}",
-                        c.procedures.len(),
-                        c.fields.len(),
-                        c.units.len(),
-                        c.pages.len(),
+                        "OK: {}, {}, {}, {}{}",
+                        count(c.procedures.len(), "procedure"),
+                        count(c.fields.len(), "field"),
+                        count(c.units.len(), "counter"),
+                        count(c.pages.len(), "page"),
                         if diags.warning_count() > 0 {
-                            format!(", {} warning(s)", diags.warning_count())
+                            format!(", {}", count(diags.warning_count(), "warning"))
                         } else {
                             String::new()
                         }
@@ -365,13 +366,15 @@ fn fail(f: Failure, diags: &niemyet::diagnostics::Diagnostics, strict: bool) -> 
             let (e, w) = (diags.error_count(), diags.warning_count());
             if e == 0 && strict {
                 eprintln!(
-                    "error: {w} warning(s), and --strict treats warnings as errors; nothing was written"
+                    "error: {}, and --strict treats warnings as errors; nothing was written",
+                    count(w, "warning")
                 );
             } else {
                 eprintln!(
-                    "error: {e} error(s){}; nothing was written",
+                    "error: {}{}; nothing was written",
+                    count(e, "error"),
                     if w > 0 {
-                        format!(" and {w} warning(s)")
+                        format!(" and {}", count(w, "warning"))
                     } else {
                         String::new()
                     }

@@ -151,17 +151,17 @@ fn report(outcome: &Outcome, served: bool, color: bool) -> String {
     diags.print(color);
     if outcome.ok {
         println!(
-            "Rebuilt in {:.1} ms{}: {} output(s) changed, {} removed",
+            "Rebuilt in {:.1} ms{}: {} changed, {} removed",
             outcome.millis,
             if outcome.full { " (everything)" } else { "" },
-            outcome.changed.len(),
+            crate::diagnostics::count(outcome.changed.len(), "output"),
             outcome.removed.len()
         );
         String::new()
     } else {
         eprintln!(
-            "error: {} error(s); {}",
-            diags.error_count(),
+            "error: {}; {}",
+            crate::diagnostics::count(diags.error_count(), "error"),
             if served {
                 "still serving the last good site"
             } else {

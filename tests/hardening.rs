@@ -242,7 +242,7 @@ fn one_broken_procedure_among_ten_thousand_is_named() {
     run.assert_code(1)
         .assert_stderr_contains(&format!("--> content/procedures/many/p{broken:05}.yaml:"))
         .assert_stderr_contains("\"tám nghìn\"")
-        .assert_stderr_contains("error: 1 error(s); nothing was written");
+        .assert_stderr_contains("error: 1 error; nothing was written");
     assert!(b.before == b.t.snapshot("public"));
 }
 
