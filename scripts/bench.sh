@@ -7,6 +7,7 @@
 #
 # usage: scripts/bench.sh            (BENCH_SIZES="1000 10000 50000" RUNS=5 by default)
 #        BENCH_SIZES="10000" RUNS=3 scripts/bench.sh
+#        BENCH_BIN=$(scripts/pgo_build.sh) scripts/bench.sh    (the profile-guided binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ DISK=${BENCH_DISK:-$PWD/target/bench-disk}   # a folder on the ordinary disk
 FLOOR_SIZE=${FLOOR_SIZE:-10000}
 
 cargo build --release --quiet --bin niemyet --example write_floor --example edit_bench
-BIN=$PWD/target/release/niemyet
+BIN=${BENCH_BIN:-$PWD/target/release/niemyet}
 mkdir -p "$SHM" "$DISK"
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

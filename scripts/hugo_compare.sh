@@ -13,6 +13,7 @@ N=${1:-10000}
 W=${BENCH_SHM:-/dev/shm/niemyet-bench}/hugo-$N
 command -v hugo >/dev/null || { echo "hugo is not installed (apt-get install hugo)"; exit 2; }
 cargo build --release --quiet --bin niemyet
+BIN=${BENCH_BIN:-$PWD/target/release/niemyet}
 rm -rf "$W"; mkdir -p "$W"
 python3 scripts/gen_site.py "$N" "$W/site" >/dev/null
 
@@ -84,7 +85,7 @@ ht=$(awk '/^TIME/ {print $2}' <<<"$hlog"); hm=$(awk '/^TIME/ {print $3}' <<<"$hl
 hp=$(awk -F'|' '/^ *Pages/ {gsub(/ /, "", $2); print $2}' <<<"$hlog")
 hf=$(find "$W/hugo-out" -type f | wc -l)
 
-nlog=$( { /usr/bin/time -f "TIME %e %M" target/release/niemyet build --content "$W/site/content" --output "$W/niemyet-out"; } 2>&1 )
+nlog=$( { /usr/bin/time -f "TIME %e %M" "$BIN" build --content "$W/site/content" --output "$W/niemyet-out"; } 2>&1 )
 nt=$(awk '/^TIME/ {print $2}' <<<"$nlog"); nm=$(awk '/^TIME/ {print $3}' <<<"$nlog")
 np=$(grep -o '[0-9]* pages' <<<"$nlog" | awk '{print $1}')
 nf=$(find "$W/niemyet-out" -type f | wc -l)
