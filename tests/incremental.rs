@@ -278,6 +278,24 @@ fn step(
     out
 }
 
+/// [`step`] with one edit, then [`step`] undoing it: both must equal a clean build. Returns the
+/// first step's outcome.
+fn there_and_back(
+    engine: &mut Incremental,
+    paths: &Paths,
+    (file, from, to): (&Path, &str, &str),
+    what: &str,
+) -> niemyet::incremental::Outcome {
+    let out = step(engine, paths, &[(file, from, to)], what);
+    step(
+        engine,
+        paths,
+        &[(file, to, from)],
+        &format!("{what}, undone"),
+    );
+    out
+}
+
 /// The shortcuts of an edit that keeps every procedure in its place (same title, code, field,
 /// level, counters and status), and the edits that leave it: each ends equal to a clean build.
 #[test]
@@ -329,68 +347,44 @@ fn edits_in_place_and_edits_that_move_equal_a_clean_build() {
     assert!(out.changed.contains(&"data/procedures.csv".to_string()));
 
     // The date of the last check: a warning of this file alone appears, then goes.
-    step(
+    there_and_back(
         &mut engine,
         &paths,
-        &[(a, "updated: 2026-07-25", "updated: 2020-07-25")],
+        (a, "updated: 2026-07-25", "updated: 2020-07-25"),
         "an old `updated`",
-    );
-    step(
-        &mut engine,
-        &paths,
-        &[(a, "updated: 2020-07-25", "updated: 2026-07-25")],
-        "a current `updated`",
     );
 
     // Abolished: its detail sheets leave the boards; active again: they come back.
-    let out = step(
+    let out = there_and_back(
         &mut engine,
         &paths,
-        &[(a, "status: active", "status: abolished")],
+        (a, "status: active", "status: abolished"),
         "abolished",
     );
     assert!(!out.removed.is_empty());
-    step(
-        &mut engine,
-        &paths,
-        &[(a, "status: abolished", "status: active")],
-        "active again",
-    );
 
     // Posted by one counter only, then by every commune again.
-    step(
+    there_and_back(
         &mut engine,
         &paths,
-        &[(a, "level: commune\n", "level: commune\nunits: [phuong-1]\n")],
+        (a, "level: commune\n", "level: commune\nunits: [phuong-1]\n"),
         "one counter",
-    );
-    step(
-        &mut engine,
-        &paths,
-        &[(a, "level: commune\nunits: [phuong-1]\n", "level: commune\n")],
-        "every counter",
     );
 
     // Another field, and back.
-    step(
+    there_and_back(
         &mut engine,
         &paths,
-        &[(a, "field: ho-tich", "field: chung-thuc")],
+        (a, "field: ho-tich", "field: chung-thuc"),
         "another field",
-    );
-    step(
-        &mut engine,
-        &paths,
-        &[(a, "field: chung-thuc", "field: ho-tich")],
-        "the field back",
     );
 
     // A title that another procedure has: both pages take the code into their file names;
     // back: both return.
-    let out = step(
+    let out = there_and_back(
         &mut engine,
         &paths,
-        &[(b, "title: Đăng ký lại kết hôn", "title: Đăng ký kết hôn")],
+        (b, "title: Đăng ký lại kết hôn", "title: Đăng ký kết hôn"),
         "a shared title",
     );
     assert!(
@@ -398,12 +392,6 @@ fn edits_in_place_and_edits_that_move_equal_a_clean_build() {
             .contains(&"thu-tuc/dang-ky-ket-hon.html".to_string()),
         "{:?}",
         out.removed
-    );
-    step(
-        &mut engine,
-        &paths,
-        &[(b, "title: Đăng ký kết hôn", "title: Đăng ký lại kết hôn")],
-        "the title back",
     );
 
     // A code clash made in the earlier file is reported on the later one, which did not
