@@ -109,9 +109,11 @@ impl Theme {
             )));
         };
         let mut out = HashMap::new();
+        let mut lines = HashMap::new();
         for (k, v) in entries {
             match v.value {
                 crate::yaml::Value::Str(s) => {
+                    lines.insert(k.name.clone(), k.pos.line);
                     out.insert(k.name, s);
                 }
                 _ => {
@@ -121,6 +123,18 @@ impl Theme {
                     )));
                 }
             }
+        }
+        // Templates read `group.key` as `t.group.key` too, so a plain key cannot also be a
+        // group's name.
+        if let Some((key, group)) = out.keys().find_map(|k| {
+            let group = k.split_once('.')?.0;
+            out.contains_key(group).then_some((k, group))
+        }) {
+            return Err(ThemeError(format!(
+                "{name}:{}: `{group}` is both a string and the group of `{key}` (line {}); \
+                 rename one of them",
+                lines[group], lines[key]
+            )));
         }
         Ok(out)
     }

@@ -184,12 +184,28 @@ fn a_site_theme_overrides_one_template() {
     let t = SiteTest::fixture("minimal");
     t.write(
         "themes/default/templates/404.html",
-        "{% extends \"base.html\" %}{% block content %}<h1>Riêng của xã</h1>{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}<h1>Riêng của xã</h1>\
+         <p>{{ t.nav.home }} / {{ t[\"nav.home\"] }}</p>{% endblock content %}",
     );
     t.build();
     t.check_file_contains("public/404.html", "Riêng của xã");
+    // UI strings read either way: `t.group.key`, or the key as a subscript.
+    t.check_file_contains("public/404.html", "<p>Trang chủ / Trang chủ</p>");
     // The other templates still come from the built-in theme.
     t.check_file_contains("public/index.html", "Lĩnh vực");
+}
+
+#[test]
+fn a_ui_string_cannot_also_name_a_group_of_strings() {
+    let t = SiteTest::fixture("minimal");
+    let builtin = include_str!("../themes/default/i18n/vi.yaml");
+    t.write(
+        "themes/default/i18n/vi.yaml",
+        &format!("{builtin}nav: Điều hướng\n"),
+    );
+    t.run(&["build"])
+        .assert_code(1)
+        .assert_stderr_contains("`nav` is both a string and the group of `nav.");
 }
 
 #[test]
