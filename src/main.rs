@@ -214,6 +214,7 @@ fn main() -> ExitCode {
             let paths = paths(&site, output);
             let options = niemyet::BuildOptions {
                 posting_date: posting.posting_date,
+                exits_after: true,
             };
             let (result, mut diags) = niemyet::build_with(&paths, strict, &options);
             diags.print(color);
@@ -253,6 +254,7 @@ fn main() -> ExitCode {
                 fields,
                 build: niemyet::BuildOptions {
                     posting_date: posting.posting_date,
+                    exits_after: true,
                 },
             };
             let (result, mut diags) = niemyet::build_boards(&paths, strict, &options);

@@ -166,7 +166,7 @@ impl<'c> Site<'c> {
             .enumerate()
             .map(|(i, p)| (&titles[p.title.as_str()], p, i))
             .collect();
-        keyed.sort_by(|(ka, a, _), (kb, b, _)| {
+        keyed.par_sort_by(|(ka, a, _), (kb, b, _)| {
             ka.collation
                 .cmp(&kb.collation)
                 .then_with(|| a.title.cmp(&b.title))

@@ -765,36 +765,47 @@ pub fn render_selected(
         out
     };
     let mut out = Vec::new();
-    // Fields in parallel: with work stealing only a few are in flight at once.
     let failed_before = !errors.is_empty();
-    let by_field: Vec<(Vec<OutputFile>, Vec<RenderError>)> = field_jobs
-        .par_iter()
-        .enumerate()
-        .map(|(fi, jobs)| {
-            let batch = render_sheets(&run, &|i| site.procedures[i].field == fi && !kept[i]);
-            let mut errors = sheet_errors(&batch);
-            // After an error, sheets are still rendered to report every error, but nothing
-            // is written.
-            if failed_before || !errors.is_empty() {
-                return (Vec::new(), errors);
-            }
-            let sheets: Sheets = batch
-                .into_iter()
-                .zip(&kept_sheets)
-                .map(|(b, k)| b.or_else(|| k.clone()))
-                .collect();
-            let out = exec(&sheets, jobs, &mut errors);
-            (out, errors)
-        })
-        .collect();
-    for (files, errs) in by_field {
+    // Fields in parallel: with work stealing only a few are in flight at once. Beside them
+    // from the start, the documents of kept sheets: a provincial counter's list board and
+    // index (thousands of rows each), left to the end, kept one core busy alone.
+    let by_field = || -> Vec<(Vec<OutputFile>, Vec<RenderError>)> {
+        field_jobs
+            .par_iter()
+            .enumerate()
+            .map(|(fi, jobs)| {
+                let batch = render_sheets(&run, &|i| site.procedures[i].field == fi && !kept[i]);
+                let mut errors = sheet_errors(&batch);
+                // After an error, sheets are still rendered to report every error, but nothing
+                // is written.
+                if failed_before || !errors.is_empty() {
+                    return (Vec::new(), errors);
+                }
+                let sheets: Sheets = batch
+                    .into_iter()
+                    .zip(&kept_sheets)
+                    .map(|(b, k)| b.or_else(|| k.clone()))
+                    .collect();
+                let out = exec(&sheets, jobs, &mut errors);
+                (out, errors)
+            })
+            .collect()
+    };
+    let whole = || {
+        let mut errors = Vec::new();
+        // After an error nothing more is written (as for the fields' documents).
+        let out = if failed_before {
+            Vec::new()
+        } else {
+            exec(&kept_sheets, &jobs, &mut errors)
+        };
+        (out, errors)
+    };
+    let (by_field, whole) = rayon::join(by_field, whole);
+    for (files, errs) in by_field.into_iter().chain([whole]) {
         out.extend(files);
         errors.extend(errs);
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    out.extend(exec(&kept_sheets, &jobs, &mut errors));
     if errors.is_empty() {
         Ok(out)
     } else {

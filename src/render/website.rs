@@ -26,14 +26,17 @@ enum Job {
 
 fn jobs(ctx: &RenderContext) -> Vec<Job> {
     let site = ctx.site;
-    let mut jobs = vec![Job::Home, Job::AToZ, Job::Forms, Job::NotFound];
+    // The long listings first (A–Z, a level's or a provincial counter's thousands of rows):
+    // started last, one of them would leave the other cores idle at the end.
+    let mut jobs = vec![Job::AToZ, Job::Home];
+    jobs.extend((0..site.levels.len()).map(Job::Level));
+    jobs.extend((0..site.units.len()).map(Job::Unit));
+    jobs.extend((0..site.fields.len()).map(Job::Field));
+    jobs.extend([Job::Forms, Job::NotFound]);
     if site.content.site.base_url.is_some() {
         jobs.push(Job::Sitemap);
     }
     jobs.extend((0..site.procedures.len()).map(Job::Procedure));
-    jobs.extend((0..site.fields.len()).map(Job::Field));
-    jobs.extend((0..site.levels.len()).map(Job::Level));
-    jobs.extend((0..site.units.len()).map(Job::Unit));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs
 }
