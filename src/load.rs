@@ -191,6 +191,7 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
     );
     let results: Vec<(Option<Procedure>, Diagnostics)> = procedure_files
         .par_iter()
+        .with_max_len(crate::WORK_PIECE)
         .map(|path| procedure_file(path, shown_root))
         .collect();
     let mut procedures = Vec::with_capacity(results.len());

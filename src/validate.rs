@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, list_some};
 use crate::model::*;
 use crate::yaml::Pos;
@@ -15,9 +17,13 @@ pub struct Rules {
 pub fn validate(content: &Content, rules: &Rules) -> Diagnostics {
     let mut diags = site(content);
     let check = Checker::new(content, rules);
-    for p in &content.procedures {
-        diags.items.extend(check.procedure(p));
-    }
+    let found: Vec<Vec<Diagnostic>> = content
+        .procedures
+        .par_iter()
+        .with_max_len(crate::WORK_PIECE)
+        .map(|p| check.procedure(p))
+        .collect();
+    diags.items.extend(found.into_iter().flatten());
     diags.extend(codes(content.procedures.iter()));
     diags
 }

@@ -710,6 +710,7 @@ pub fn render_selected(
     let render_sheets = |run: &Run, want: &(dyn Fn(usize) -> bool + Sync)| -> Sheets {
         (0..n)
             .into_par_iter()
+            .with_max_len(crate::WORK_PIECE)
             .map(|i| {
                 (sheet_needed[i] && want(i)).then(|| {
                     ctx.fragment("boards.sheet", i, || {
@@ -753,6 +754,7 @@ pub fn render_selected(
     let exec = |sheets: &Sheets, jobs: &[Job], errors: &mut Vec<RenderError>| {
         let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs
             .par_iter()
+            .with_max_len(crate::WORK_PIECE)
             .map(|job| render_job(&run, sheets, job).and_then(|f| ctx.emit(f)))
             .collect();
         let mut out = Vec::new();

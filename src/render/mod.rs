@@ -396,9 +396,14 @@ impl<'a> RenderContext<'a> {
         let procedures: Vec<ProcedureView> = site
             .procedures
             .par_iter()
+            .with_max_len(crate::WORK_PIECE)
             .map(|sp| views::procedure_view(site, sp, &engine.i18n))
             .collect();
-        let rows = procedures.par_iter().map(views::procedure_row).collect();
+        let rows = procedures
+            .par_iter()
+            .with_max_len(crate::WORK_PIECE)
+            .map(views::procedure_row)
+            .collect();
         RenderContext {
             site,
             engine,
@@ -789,6 +794,7 @@ pub fn run_jobs<J: Sync>(
 ) -> Result<Vec<OutputFile>, Vec<RenderError>> {
     let results: Vec<Result<Vec<OutputFile>, RenderError>> = jobs
         .par_iter()
+        .with_max_len(crate::WORK_PIECE)
         .map(|j| f(j).and_then(|file| ctx.emit(vec![file])))
         .collect();
     let mut ok = Vec::new();
