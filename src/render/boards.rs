@@ -795,7 +795,9 @@ pub fn render_selected(
     };
     let whole = || {
         let mut errors = Vec::new();
-        // After an error nothing more is written (as for the fields' documents).
+        // After an error in the kept sheets nothing is written. One found meanwhile in a
+        // field's sheets fails the run all the same: what was written stays in the staging
+        // folder, which is dropped.
         let out = if failed_before {
             Vec::new()
         } else {
