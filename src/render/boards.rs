@@ -795,9 +795,9 @@ pub fn render_selected(
     };
     let whole = || {
         let mut errors = Vec::new();
-        // After an error in the kept sheets nothing is written. One found meanwhile in a
-        // field's sheets fails the run all the same: what was written stays in the staging
-        // folder, which is dropped.
+        // After an error in the kept sheets nothing is rendered. One found meanwhile in a
+        // field's sheets fails the run all the same, and a failed run's outputs are never
+        // put in place (a build drops its staging folder).
         let out = if failed_before {
             Vec::new()
         } else {
