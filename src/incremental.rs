@@ -462,8 +462,8 @@ impl Incremental {
             None => None,
         };
         if !errors.is_empty() {
-            for e in errors {
-                diags.push(Diagnostic::error(Path::new("theme"), e.to_string()));
+            for d in crate::render_diagnostics(errors, Path::new("theme")) {
+                diags.push(d);
             }
             outcome.diagnostics = diags;
             // This attempt's views are dropped: the next good build starts afresh.

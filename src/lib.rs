@@ -312,8 +312,8 @@ fn pipeline(
         Ok(files) => files,
         Err(RunError::Usage(message)) => return (Err(Failure::Io(message)), diags),
         Err(RunError::Render(errors)) => {
-            for e in errors {
-                diags.push(diagnostics::Diagnostic::error(Path::new(""), e.to_string()));
+            for d in render_diagnostics(errors, Path::new("")) {
+                diags.push(d);
             }
             return (Err(Failure::Content), diags);
         }
@@ -343,6 +343,39 @@ fn pipeline(
         std::mem::forget(content);
     }
     (Ok((report, print)), diags)
+}
+
+/// Render errors as diagnostics, one per distinct message: a mistake in a template repeats on
+/// every page made with it (ten thousand times on a national catalogue). The first page names
+/// it; a note counts the others.
+pub(crate) fn render_diagnostics(
+    errors: Vec<render::RenderError>,
+    file: &Path,
+) -> Vec<diagnostics::Diagnostic> {
+    let mut groups: Vec<(render::RenderError, usize)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for e in errors {
+        match seen.get(&e.message) {
+            Some(&i) => groups[i].1 += 1,
+            None => {
+                seen.insert(e.message.clone(), groups.len());
+                groups.push((e, 0));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(e, more)| {
+            let d = diagnostics::Diagnostic::error(file, e.to_string());
+            match more {
+                0 => d,
+                n => d.related(format!(
+                    "the same error in {n} more {}",
+                    if n == 1 { "output" } else { "outputs" }
+                )),
+            }
+        })
+        .collect()
 }
 
 /// Phase timings printed to stderr when `NIEMYET_TIMINGS` is set: where a build spends its

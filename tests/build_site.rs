@@ -196,6 +196,25 @@ fn a_site_theme_overrides_one_template() {
 }
 
 #[test]
+fn a_template_mistake_on_every_page_is_reported_once() {
+    let t = SiteTest::fixture("minimal");
+    let builtin = include_str!("../themes/default/templates/procedure.html");
+    assert!(builtin.contains("{{ t.proc.code }}"));
+    t.write(
+        "themes/default/templates/procedure.html",
+        &builtin.replace("{{ t.proc.code }}", "{{ t.proc.kode }}"),
+    );
+    let run = t.run(&["build"]);
+    run.assert_code(1)
+        .assert_stderr_contains("Field `kode` is not defined")
+        .assert_stderr_contains("(did you mean `code`?)")
+        .assert_stderr_contains("the same error in 2 more outputs")
+        .assert_stderr_contains("1 error; nothing was written");
+    // Tera's list of every UI string of the group is cut to a dozen.
+    run.assert_stderr_contains(" more (did you mean");
+}
+
+#[test]
 fn a_ui_string_cannot_also_name_a_group_of_strings() {
     let t = SiteTest::fixture("minimal");
     let builtin = include_str!("../themes/default/i18n/vi.yaml");

@@ -183,7 +183,30 @@ pub fn tera_message(e: &tera::Error) -> String {
         msg.push_str(&s.to_string());
         source = s.source();
     }
-    msg
+    shorten_field_list(&msg)
+}
+
+/// Tera lists every field of a map when a template asks for one it lacks: all 300 UI strings
+/// for a mistyped `t.proc.kode`. Keep a dozen, and name the closest (`code`).
+fn shorten_field_list(msg: &str) -> String {
+    const LIST: &str = "Available fields: ";
+    let Some(at) = msg.find(LIST) else {
+        return msg.to_string();
+    };
+    let start = at + LIST.len();
+    let end = msg[start..].find('\n').map_or(msg.len(), |n| start + n);
+    let fields: Vec<&str> = msg[start..end].split(", ").collect();
+    let asked = msg[..at]
+        .rsplit_once("Field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name);
+    let mut shown = crate::diagnostics::list_some(fields.iter().copied(), 12);
+    if let Some(close) =
+        asked.and_then(|a| crate::diagnostics::did_you_mean(a, fields.iter().copied()))
+    {
+        shown.push_str(&format!(" (did you mean `{close}`?)"));
+    }
+    format!("{}{LIST}{shown}{}", &msg[..at], &msg[end..])
 }
 
 /// `""` for `index.html`, `"../"` for `thu-tuc/x.html`, `"../../"` for `boards/u/x.html`.
@@ -816,4 +839,31 @@ pub fn run_jobs<J: Sync>(
 pub fn content_path(content_dir: &Path, rel: &str) -> PathBuf {
     rel.split('/')
         .fold(content_dir.to_path_buf(), |p, c| p.join(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten_field_list;
+
+    #[test]
+    fn a_long_field_list_is_cut_and_the_closest_named() {
+        let fields: Vec<String> = (0..30).map(|i| format!("f{i:02}")).collect();
+        let msg = format!(
+            "Field `kode` is not defined. Available fields: {}, code\n  --> procedure.html:13:20",
+            fields.join(", ")
+        );
+        let short = shorten_field_list(&msg);
+        assert!(short.starts_with("Field `kode` is not defined. Available fields: `f00`, "));
+        assert!(short.contains("and 19 more (did you mean `code`?)\n  --> procedure.html:13:20"));
+        // A short list stays whole; other messages are untouched.
+        let few = "Field `x` is not defined. Available fields: a, b";
+        assert_eq!(
+            shorten_field_list(few),
+            "Field `x` is not defined. Available fields: `a`, `b`"
+        );
+        assert_eq!(
+            shorten_field_list("Variable `titel` is not defined"),
+            "Variable `titel` is not defined"
+        );
+    }
 }
