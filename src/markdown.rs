@@ -100,9 +100,38 @@ fn parsed_html(markdown: &str) -> String {
     out
 }
 
+/// `**Bước 1:** Nộp hồ sơ…`, the usual shape of a step: one line, a bold label of plain words
+/// starting with a letter and not ending in whitespace, then nothing or a space and plain
+/// words not ending in whitespace. The opening `**` is then left-flanking and the closing one
+/// right-flanking (a letter or punctuation before it, a space or the end after it), so the
+/// parser gives exactly `<strong>label</strong>rest`; the parser is skipped for it (see
+/// `plain_paragraphs_match_the_parser`).
+fn labelled_line(markdown: &str) -> Option<String> {
+    let rest = markdown.strip_prefix("**")?;
+    let (label, after) = rest.split_once("**")?;
+    let plain = |s: &str| s.bytes().all(|b| PLAIN_BYTE[usize::from(b)]);
+    let label_ok = label.chars().next().is_some_and(char::is_alphabetic)
+        && !label.ends_with(char::is_whitespace)
+        && plain(label);
+    let after_ok = after.is_empty()
+        || (after.starts_with(' ') && !after.ends_with(char::is_whitespace) && plain(after));
+    if !(label_ok && after_ok) {
+        return None;
+    }
+    let mut out = String::with_capacity(markdown.len() + 13);
+    out.push_str("<strong>");
+    out.push_str(label);
+    out.push_str("</strong>");
+    out.push_str(after);
+    Some(out)
+}
+
 /// A short Markdown text shown inline (a step, a note): the wrapping paragraph is removed
 /// when the text is a single paragraph.
 pub fn to_inline_html(markdown: &str) -> String {
+    if let Some(html) = labelled_line(markdown) {
+        return html;
+    }
     let mut html = to_html(markdown);
     let trimmed = html.trim_end().len();
     // `<p>…</p>` with no other paragraph: the inner text, cut out in place.
@@ -271,6 +300,37 @@ mod tests {
             "e\u{301} \u{2028} x",
             "Ông\u{3000}bà",
         ];
+        let labelled = [
+            "**Bước 1:** nộp hồ sơ tại Bộ phận một cửa; nhận phiếu hẹn.",
+            "**Bước 1:**",
+            "**Lưu ý** hồ sơ (bản sao) 50%",
+            "**Bước 2 (trực tuyến):**  đăng nhập",
+            "**Ông\u{a0}bà:** x",
+            "**A**",
+        ];
+        for text in labelled {
+            assert!(labelled_line(text).is_some(), "{text:?}");
+            assert_eq!(to_inline_html(text), inline_by_parser(text), "{text:?}");
+        }
+        // Shapes the label path leaves to the parser.
+        for text in [
+            "**Bước 1:**nộp",
+            "**Bước 1:** nộp ",
+            "**Bước 1:** nộp\nhồ sơ",
+            "** Bước 1:** nộp",
+            "**Bước 1: ** nộp",
+            "**1.** nộp",
+            "**Bước 1:** *nộp*",
+            "**Bước 1:** a & b",
+            "**Bước <1>:** nộp",
+            "**Bước 1:** nộp **kèm** bản sao",
+            "**Bước 1:** nộp\u{a0}",
+            "****",
+            "**Bước 1:",
+        ] {
+            assert!(labelled_line(text).is_none(), "{text:?}");
+            assert_eq!(to_inline_html(text), inline_by_parser(text), "{text:?}");
+        }
         for text in fast {
             assert!(plain_paragraphs(text).is_some(), "{text:?}");
             assert_eq!(to_html(text), parsed_html(text), "{text:?}");

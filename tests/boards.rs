@@ -210,7 +210,8 @@ fn a_detail_sheet_has_the_eleven_sections_of_decree_63_in_order() {
         "Miễn phí",
         "60/2014/QH13",
         "href=\"../../static/boards.css\"",
-        "src=\"../../boards/qr/dang-ky-khai-sinh.svg\"",
+        "<figure class=\"qr\"><span class=\"qr-code\" role=\"img\" aria-label=\"",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ",
     ] {
         assert!(sheet.contains(needle), "sheet lacks {needle:?}");
     }
@@ -266,28 +267,43 @@ fn decode_qr(svg: &str) -> String {
     grids[0].decode().expect("decodes").1
 }
 
+/// The inline SVG of the QR code in a sheet's HTML.
+fn qr_in(html: &str) -> &str {
+    let start = html.find("<svg").expect("a QR code");
+    let end = start + html[start..].find("</svg>").unwrap() + "</svg>".len();
+    &html[start..end]
+}
+
 #[test]
 fn qr_codes_decode_to_the_procedure_pages() {
     let t = SiteTest::example();
     t.build();
-    let qr_dir = t.path("public/boards/qr");
     let mut n = 0;
-    for e in std::fs::read_dir(&qr_dir).unwrap().flatten() {
+    for e in std::fs::read_dir(t.path("public/boards/thu-tuc"))
+        .unwrap()
+        .flatten()
+    {
         let name = e.file_name().to_string_lossy().into_owned();
-        let slug = name.strip_suffix(".svg").unwrap();
-        let url = decode_qr(&std::fs::read_to_string(e.path()).unwrap());
+        let slug = name.strip_suffix(".html").unwrap();
+        let sheet = std::fs::read_to_string(e.path()).unwrap();
+        let url = decode_qr(qr_in(&sheet));
         assert_eq!(
             url,
             format!("https://thutuc.ngangam.example.vn/thu-tuc/{slug}.html")
         );
         assert!(t.path(&format!("public/thu-tuc/{slug}.html")).is_file());
-        t.check_file_contains(
-            &format!("public/boards/thu-tuc/{slug}.html"),
-            &format!("src=\"../../boards/qr/{slug}.svg\""),
+        // The code is read aloud as the address it opens.
+        assert!(
+            sheet.contains(&format!(
+                "role=\"img\" aria-label=\"Mã QR dẫn tới {url}\"><svg"
+            )),
+            "{slug}: the QR code has no text alternative"
         );
         n += 1;
     }
     assert_eq!(n, 50, "one QR code per posted procedure");
+    // Drawn into the sheets: no separate image files to lose when a sheet is copied alone.
+    assert!(!t.path("public/boards/qr").exists());
 }
 
 #[test]
@@ -299,8 +315,9 @@ fn without_base_url_sheets_have_no_qr_code() {
         "",
     );
     t.build();
-    assert!(!t.path("public/boards/qr").exists());
-    t.check_file_doesnt_contain("public/boards/thu-tuc/dang-ky-khai-sinh.html", "<img");
+    for needle in ["<svg", "class=\"qr\""] {
+        t.check_file_doesnt_contain("public/boards/thu-tuc/dang-ky-khai-sinh.html", needle);
+    }
 }
 
 #[test]

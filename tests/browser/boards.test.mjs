@@ -139,9 +139,11 @@ for (const rel of ['boards/thi-xa-nga-nam/print.html', 'boards/phieu/district.ht
       const px = parseFloat(getComputedStyle(el).fontSize);
       if (hasText && px < 14 * 96 / 72 - 0.1) out.small.push(`${el.closest('.sheet').id} ${el.tagName}: ${px}px "${el.textContent.trim().slice(0, 30)}"`);
     }
-    for (const img of document.querySelectorAll('.qr img')) {
+    for (const svg of document.querySelectorAll('.qr svg')) {
       out.qr++;
-      if (!img.complete || img.naturalWidth === 0) out.qrBroken++;
+      // Drawn inline: broken if it has no dark modules or is not laid out at its 30 mm.
+      const box = svg.getBoundingClientRect();
+      if (!svg.querySelector('path[d^="M"]') || box.width < 100 || Math.abs(box.width - box.height) > 1) out.qrBroken++;
     }
     for (const th of document.querySelectorAll('thead')) {
       out.theads++;
@@ -154,7 +156,7 @@ for (const rel of ['boards/thi-xa-nga-nam/print.html', 'boards/phieu/district.ht
   r.ok(res.small.length === 0, `${rel}: text under 14 pt on detail sheets: ${res.small.slice(0, 5).join('; ')}`);
   if (sheets) {
     r.ok(res.detail > 0, `${rel}: no detail sheet`);
-    r.ok(res.qr === res.detail && res.qrBroken === 0, `${rel}: ${res.qrBroken} of ${res.qr} QR codes did not load (${res.detail} sheets)`);
+    r.ok(res.qr === res.detail && res.qrBroken === 0, `${rel}: ${res.qrBroken} of ${res.qr} QR codes are not drawn (${res.detail} sheets)`);
   }
   r.ok(res.theads > 0 && res.badThead === 0, `${rel}: table headers that do not repeat`);
 }
