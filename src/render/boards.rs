@@ -555,7 +555,9 @@ fn sheet_fragment(
             message,
         })?
     };
-    c.insert("qr", &qr);
+    // Not `qr`, which held the path of an image file before: a site's older sheet template
+    // then shows no code rather than markup inside `src`.
+    c.insert("qr_svg", &qr);
     c.insert("web_url", &web_url);
     c.insert("posting_date", &posting_date);
     fragment(ctx, "boards/sheet.html", c)
