@@ -21,6 +21,11 @@ const PLAIN_BYTE: [bool; 256] = {
     t
 };
 
+/// Whether `s` holds only [`PLAIN_BYTE`]s: nothing Markdown could read as syntax inside a line.
+fn is_plain(s: &str) -> bool {
+    s.bytes().all(|b| PLAIN_BYTE[usize::from(b)])
+}
+
 /// Paragraphs of words and plain punctuation only: no character Markdown could read as syntax
 /// (so pulldown-cmark gives each line back as it is), each line starting with a letter (no
 /// list, heading, quote or indented code can begin) and ending in neither a space (a hard
@@ -34,10 +39,7 @@ fn plain_paragraphs(markdown: &str) -> Option<impl Iterator<Item = Vec<&str>>> {
         let (Some(first), Some(last)) = (line.chars().next(), line.chars().next_back()) else {
             continue;
         };
-        if !first.is_alphabetic()
-            || last.is_whitespace()
-            || !line.bytes().all(|b| PLAIN_BYTE[usize::from(b)])
-        {
+        if !first.is_alphabetic() || last.is_whitespace() || !is_plain(line) {
             return None;
         }
         any = true;
@@ -109,12 +111,11 @@ fn parsed_html(markdown: &str) -> String {
 fn labelled_line(markdown: &str) -> Option<String> {
     let rest = markdown.strip_prefix("**")?;
     let (label, after) = rest.split_once("**")?;
-    let plain = |s: &str| s.bytes().all(|b| PLAIN_BYTE[usize::from(b)]);
     let label_ok = label.chars().next().is_some_and(char::is_alphabetic)
         && !label.ends_with(char::is_whitespace)
-        && plain(label);
+        && is_plain(label);
     let after_ok = after.is_empty()
-        || (after.starts_with(' ') && !after.ends_with(char::is_whitespace) && plain(after));
+        || (after.starts_with(' ') && !after.ends_with(char::is_whitespace) && is_plain(after));
     if !(label_ok && after_ok) {
         return None;
     }
