@@ -280,3 +280,17 @@ fn a_template_mistake_names_the_template_line_and_variable() {
         .assert_stderr_contains("--> 404.html:1:52");
     assert_eq!(before, t.snapshot("public"));
 }
+
+#[test]
+fn a_template_mistake_after_a_ui_string_is_located_as_written() {
+    // UI strings are written into the compiled templates (`src/render/ui_text.rs`); a message
+    // must still point at the column the theme's author sees.
+    let t = SiteTest::fixture("minimal");
+    let source = "{% extends \"base.html\" %}{% block content %}<p>{{ t.nav.home }} {{ site.title }}</p><h1>{{ titel }}</h1>{% endblock content %}";
+    t.write("themes/default/templates/404.html", source);
+    let col = source.find("titel").unwrap() + 1;
+    t.run(&["build"])
+        .assert_code(1)
+        .assert_stderr_contains("Variable `titel` is not defined")
+        .assert_stderr_contains(&format!("--> 404.html:1:{col}"));
+}

@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::{OutputFile, RenderContext, RenderError, tera_message, unit_item};
+use super::{OutputFile, RenderContext, RenderError, unit_item};
 use crate::format;
 use crate::site::{Site, SiteUnit, id_segment};
 use crate::views::ProcedureView;
@@ -472,11 +472,10 @@ fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<Vec<u
     ctx.engine.add_globals(&mut c);
     let mut out = Vec::with_capacity(8 * 1024);
     ctx.engine
-        .tera
         .render_to(template, &c, &mut out)
-        .map_err(|e| RenderError {
+        .map_err(|message| RenderError {
             what: format!("{template} (a board)"),
-            message: tera_message(&e),
+            message,
         })?;
     Ok(out)
 }

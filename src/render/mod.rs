@@ -3,6 +3,7 @@
 //! modules that list their jobs over the same site model and views.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -22,6 +23,7 @@ pub mod changes;
 pub mod data;
 pub mod results;
 pub mod search;
+mod ui_text;
 pub mod website;
 
 /// One file of the built site, path relative to the output root with `/` separators.
@@ -55,18 +57,39 @@ pub struct Engine {
     /// `t` and `site` as template values, one copy per worker thread (see
     /// [`Engine::add_globals`]).
     globals: Box<[OnceLock<(Value, Value)>]>,
+    /// The theme's templates as written, when `tera` compiled them with constants written in
+    /// (`ui_text`): a failed render is repeated with these, compiled on first need, so that
+    /// Tera's message points at the column the theme's author sees.
+    as_written: Option<AsWritten>,
+}
+
+/// The theme's templates before `ui_text` wrote constants into them, and their compilation.
+struct AsWritten {
+    sources: Vec<(String, String)>,
+    tera: OnceLock<Option<Tera>>,
+}
+
+/// Every template that produces HTML or XML escapes by default.
+const ESCAPED: [&str; 3] = [".html", ".xml", ".svg"];
+
+/// The templates compiled, with the build's globals: `t`, `lang` and `site`.
+fn compile<'a>(
+    templates: impl IntoIterator<Item = (&'a str, &'a str)>,
+    i18n: &I18n,
+    site: &SiteView,
+) -> Result<Tera, tera::Error> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(ESCAPED);
+    tera.add_raw_templates(templates)?;
+    let globals = tera.global_context();
+    globals.insert("t", &TemplateStrings(&i18n.strings));
+    globals.insert("lang", i18n.lang.code());
+    globals.insert("site", site);
+    Ok(tera)
 }
 
 impl Engine {
     pub fn new(theme: &Theme, site: &Site) -> Result<Engine, RenderError> {
-        let mut tera = Tera::new();
-        // Every template that produces HTML or XML escapes by default.
-        tera.autoescape_on([".html", ".xml", ".svg"]);
-        tera.add_raw_templates(theme.templates())
-            .map_err(|e| RenderError {
-                what: "in the theme's templates".into(),
-                message: tera_message(&e),
-            })?;
         let strings = theme.translations(site.lang).map_err(|e| RenderError {
             what: "in the theme's translations".into(),
             message: e.0,
@@ -76,10 +99,31 @@ impl Engine {
             strings,
         };
         let site = SiteView::new(site);
-        let globals = tera.global_context();
-        globals.insert("t", &TemplateStrings(&i18n.strings));
-        globals.insert("lang", i18n.lang.code());
-        globals.insert("site", &site);
+        let constants = ui_text::constants(&i18n.strings, i18n.lang.code(), &site);
+        let templates = ui_text::inline(theme.templates().collect(), &constants, |name| {
+            ESCAPED.iter().any(|s| name.ends_with(s))
+        });
+        let tera = compile(
+            templates.iter().map(|(n, s)| (*n, s.as_ref())),
+            &i18n,
+            &site,
+        )
+        .map_err(|e| RenderError {
+            what: "in the theme's templates".into(),
+            // A template that does not compile: the message from the templates as written.
+            message: tera_message(&compile(theme.templates(), &i18n, &site).err().unwrap_or(e)),
+        })?;
+        let changed = templates.iter().any(|(_, s)| matches!(s, Cow::Owned(_)));
+        let as_written = changed.then(|| {
+            let sources = theme
+                .templates()
+                .map(|(n, s)| (n.to_string(), s.to_string()))
+                .collect();
+            AsWritten {
+                sources,
+                tera: OnceLock::new(),
+            }
+        });
         Ok(Engine {
             tera,
             i18n,
@@ -88,7 +132,35 @@ impl Engine {
             globals: (0..=rayon::current_num_threads())
                 .map(|_| OnceLock::new())
                 .collect(),
+            as_written,
         })
+    }
+
+    /// Render `template` with `context` (globals added) into `out`; on failure, Tera's message
+    /// for the templates as the theme's author wrote them.
+    pub fn render_to(
+        &self,
+        template: &str,
+        context: &Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), String> {
+        let Err(e) = self.tera.render_to(template, context, &mut *out) else {
+            return Ok(());
+        };
+        let as_written = self.as_written.as_ref().and_then(|w| {
+            let tera = w.tera.get_or_init(|| {
+                compile(
+                    w.sources.iter().map(|(n, s)| (n.as_str(), s.as_str())),
+                    &self.i18n,
+                    &self.site,
+                )
+                .ok()
+            });
+            tera.as_ref()?
+                .render_to(template, context, Vec::new())
+                .err()
+        });
+        Err(tera_message(as_written.as_ref().unwrap_or(&e)))
     }
 
     /// Put this thread's own copy of `t` and `site` in `context`, in front of the global
@@ -134,11 +206,10 @@ impl Engine {
         // render_to into bytes: `render` would re-validate the whole page as UTF-8 (6% of a
         // 10k build); Tera only writes valid UTF-8.
         let mut data = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(template, &context, &mut data)
-            .map_err(|e| RenderError {
+        self.render_to(template, &context, &mut data)
+            .map_err(|message| RenderError {
                 what: format!("in the theme, rendering {path} with {template}"),
-                message: tera_message(&e),
+                message,
             })?;
         Ok(OutputFile {
             path: path.to_string(),
