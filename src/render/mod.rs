@@ -51,7 +51,8 @@ impl std::fmt::Display for RenderError {
 
 /// The compiled templates and the UI strings: made once per build.
 pub struct Engine {
-    pub tera: Tera,
+    /// Render through [`Engine::render_to`], which locates errors in the templates as written.
+    tera: Tera,
     pub i18n: I18n,
     site: SiteView,
     /// `t` and `site` as template values, one copy per worker thread (see

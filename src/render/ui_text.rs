@@ -193,7 +193,8 @@ fn bound_names(source: &str) -> Vec<&str> {
         match words.first().copied() {
             Some("set" | "set_global") => names.extend(words.get(1).copied()),
             Some("for") => names.extend(words[1..].iter().take_while(|w| **w != "in")),
-            // Every name in a definition: its arguments, and harmlessly its defaults' words.
+            // Every word of a definition: its arguments, and their defaults' words too (a
+            // name too many only keeps the lookups).
             Some("macro" | "component") => names.extend(&words[1..]),
             _ => {}
         }
