@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::{OutputFile, RenderContext, RenderError, unit_item};
+use super::{OutputFile, RenderContext, RenderError, qr, unit_item};
 use crate::format;
 use crate::site::{Site, SiteUnit, id_segment};
 use crate::views::ProcedureView;
@@ -549,7 +549,7 @@ fn sheet_fragment(
     let qr = if base_url.is_empty() {
         String::new()
     } else {
-        qr_svg(&web_url).map_err(|message| RenderError {
+        qr::qr_svg(&web_url).map_err(|message| RenderError {
             what: sheet_path(p),
             message,
         })?
@@ -1092,103 +1092,6 @@ fn render_unit(run: &Run, sheets: &Sheets, ui: usize) -> Result<Vec<OutputFile>,
     Ok(out)
 }
 
-/// The QR code of `text` as a small SVG, with the 4-module quiet zone the standard asks for:
-/// one stroked path, a row of modules a line, each run of dark modules a relative
-/// `m<gap> 0h<len>` (about 2 KB for a procedure's address, a third of one rectangle a module).
-pub fn qr_svg(text: &str) -> Result<String, String> {
-    use qrcode::canvas::{Canvas, MaskPattern};
-    use qrcode::{Color, EcLevel};
-    let fail = |e: qrcode::types::QrError| format!("cannot make a QR code of {text}: {e}");
-    let bits = qrcode::bits::encode_auto(text.as_bytes(), EcLevel::M).map_err(fail)?;
-    let version = bits.version();
-    let (data, ec) =
-        qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(fail)?;
-    let mut canvas = Canvas::new(version, EcLevel::M);
-    canvas.draw_all_functional_patterns();
-    canvas.draw_data(&data, &ec);
-    // One fixed mask: scoring all eight (what `QrCode::new` does) cost 0.6 ms a code, most of
-    // the boards' time on a 10,000-procedure site. Every reader decodes any mask; the tests
-    // decode every code of the example.
-    canvas.apply_mask(MaskPattern::Checkerboard);
-    let colors = canvas.into_colors();
-    let w = version.width() as usize;
-    let size = w + 8;
-    let mut svg = Vec::with_capacity(w * w * 2);
-    svg.extend_from_slice(b"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ");
-    push_number(&mut svg, size);
-    svg.push(b' ');
-    push_number(&mut svg, size);
-    svg.extend_from_slice(b"\" shape-rendering=\"crispEdges\"><rect width=\"");
-    push_number(&mut svg, size);
-    svg.extend_from_slice(b"\" height=\"");
-    push_number(&mut svg, size);
-    svg.extend_from_slice(b"\" fill=\"#fff\"/><path stroke=\"#000\" d=\"");
-    for (y, row) in colors.chunks(w).enumerate() {
-        // The row as bits (dark = 1), found run by run with `trailing_zeros`: testing module
-        // by module mispredicted a branch at nearly every run of the random-looking data.
-        let mut dark = [0u64; ROW_WORDS];
-        for (word, modules) in dark.iter_mut().zip(row.chunks(64)) {
-            *word = modules
-                .iter()
-                .enumerate()
-                .fold(0, |w, (b, c)| w | u64::from(*c == Color::Dark) << b);
-        }
-        let light = dark.map(|d| !d);
-        // Where the pen is on this row; `None` until the row's first run.
-        let mut pen: Option<usize> = None;
-        let mut x = 0;
-        while let Some(start) = next_bit(&dark, x).filter(|&s| s < w) {
-            x = next_bit(&light, start).map_or(w, |end| end.min(w));
-            match pen {
-                None => {
-                    svg.push(b'M');
-                    push_number(&mut svg, start + 4);
-                    svg.push(b' ');
-                    push_number(&mut svg, y + 4);
-                    svg.extend_from_slice(b".5h");
-                }
-                Some(p) => {
-                    svg.push(b'm');
-                    push_number(&mut svg, start - p);
-                    svg.extend_from_slice(b" 0h");
-                }
-            }
-            push_number(&mut svg, x - start);
-            pen = Some(x);
-        }
-    }
-    svg.extend_from_slice(b"\"/></svg>");
-    // Only ASCII was pushed.
-    String::from_utf8(svg).map_err(|e| e.to_string())
-}
-
-/// Words of a row of modules: a version 40 code is 177 wide.
-const ROW_WORDS: usize = 3;
-
-/// The first set bit of `bits` at or after `from`.
-fn next_bit(bits: &[u64; ROW_WORDS], from: usize) -> Option<usize> {
-    let mut i = from / 64;
-    let mut word = *bits.get(i)? & (u64::MAX << (from % 64));
-    while word == 0 {
-        i += 1;
-        word = *bits.get(i)?;
-    }
-    Some(i * 64 + word.trailing_zeros() as usize)
-}
-
-/// A module count in decimal: at most 185 (a version 40 code and its quiet zone). Pushed
-/// digit by digit: `write!` was half of [`qr_svg`]'s time.
-fn push_number(s: &mut Vec<u8>, n: usize) {
-    debug_assert!(n < 1000);
-    if n >= 100 {
-        s.push(b'0' + (n / 100) as u8);
-    }
-    if n >= 10 {
-        s.push(b'0' + (n / 10 % 10) as u8);
-    }
-    s.push(b'0' + (n % 10) as u8);
-}
-
 /// Which counters and fields exist, for messages about unknown ids.
 pub fn known_ids<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let mut seen = HashSet::new();
@@ -1221,25 +1124,5 @@ mod tests {
         assert_eq!(css_string("1.001193"), "\"1.001193\"");
         assert_eq!(css_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
         assert!(!css_string("</style><script>").contains('<'));
-    }
-
-    #[test]
-    fn next_bit_crosses_words() {
-        let bits = [1u64 << 63, 0, 1 << 1];
-        assert_eq!(next_bit(&bits, 0), Some(63));
-        assert_eq!(next_bit(&bits, 63), Some(63));
-        assert_eq!(next_bit(&bits, 64), Some(129));
-        assert_eq!(next_bit(&bits, 130), None);
-        assert_eq!(next_bit(&bits, 500), None);
-    }
-
-    #[test]
-    fn qr_svg_has_a_quiet_zone_and_only_dark_runs() {
-        let svg = qr_svg("https://thutuc.example.vn/thu-tuc/a.html").unwrap();
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        // Version 3 or 4 for a URL this long: 29 or 33 modules plus 8 of quiet zone.
-        assert!(svg.contains("viewBox=\"0 0 37 37\"") || svg.contains("viewBox=\"0 0 41 41\""));
-        assert!(!svg.contains("M0 ") && !svg.contains("M1 "));
-        assert!(svg.len() < 2500, "{} bytes", svg.len());
     }
 }

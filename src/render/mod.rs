@@ -21,6 +21,7 @@ pub mod assets;
 pub mod boards;
 pub mod changes;
 pub mod data;
+pub mod qr;
 pub mod results;
 pub mod search;
 mod ui_text;
