@@ -127,18 +127,42 @@ fn search_doc(p: &crate::views::ProcedureView) -> SearchDoc {
     }
 }
 
-fn procedure_document(tk: &mut Tokenizer, p: &crate::views::ProcedureView) -> Document {
+/// The text a procedure is found by, by class.
+fn procedure_source(p: &crate::views::ProcedureView) -> Source<'_> {
     let mut body = vec![p.summary_text.as_str(), p.result.as_str()];
     body.extend(p.documents.iter().map(|d| d.name.as_str()));
+    Source {
+        code: &p.code,
+        title: &p.title,
+        keywords: &p.keywords,
+        field: &p.field.name,
+        body,
+    }
+}
+
+fn procedure_document(tk: &mut Tokenizer, p: &crate::views::ProcedureView) -> Document {
     Document {
         shown: search_doc(p),
-        postings: tk.doc_postings(&Source {
-            code: &p.code,
-            title: &p.title,
-            keywords: &p.keywords,
-            field: &p.field.name,
-            body,
-        }),
+        postings: tk.doc_postings(&procedure_source(p)),
+    }
+}
+
+/// A free page's text, as one body field.
+fn page_source<'a>(title: &'a str, text: &'a str) -> Source<'a> {
+    Source {
+        code: "",
+        title,
+        keywords: &[],
+        field: "",
+        body: vec![text],
+    }
+}
+
+fn page_doc(p: &crate::site::SitePage<'_>) -> SearchDoc {
+    SearchDoc {
+        url: p.url.clone(),
+        title: p.page.title.clone(),
+        ..SearchDoc::default()
     }
 }
 
@@ -182,18 +206,8 @@ pub fn documents(ctx: &RenderContext, previous: Option<&[Arc<Document>]>) -> Vec
     for p in &ctx.site.pages {
         let text = crate::markdown::to_plain_text(&p.page.body);
         docs.push(Arc::new(Document {
-            shown: SearchDoc {
-                url: p.url.clone(),
-                title: p.page.title.clone(),
-                ..SearchDoc::default()
-            },
-            postings: tk.doc_postings(&Source {
-                code: "",
-                title: &p.page.title,
-                keywords: &[],
-                field: "",
-                body: vec![&text],
-            }),
+            shown: page_doc(p),
+            postings: tk.doc_postings(&page_source(&p.page.title, &text)),
         }));
     }
     docs
@@ -247,13 +261,109 @@ pub fn merge(docs: &[Arc<Document>]) -> Vec<(Token, Vec<Posting>)> {
     merged
 }
 
+/// What results show for every document, and the index's postings in token order: what
+/// [`merge`] gives for [`documents`], made without keeping each document's postings apart (a
+/// build does not patch its index later). Each piece of procedures tokenised together puts its
+/// postings straight into lists by token; pieces cover consecutive documents, so joining their
+/// lists in order keeps every list in document order.
+pub fn index(ctx: &RenderContext) -> (Vec<SearchDoc>, Vec<(Token, Vec<Posting>)>) {
+    let mut parts: Vec<Part> = ctx
+        .procedures
+        .par_iter()
+        .enumerate()
+        .with_min_len(32)
+        .fold(Part::default, |mut part, (i, p)| {
+            part.add(i as u32, &procedure_source(p));
+            part.shown.push(search_doc(p));
+            part
+        })
+        .collect();
+    let mut pages = Part::default();
+    for (i, p) in ctx.site.pages.iter().enumerate() {
+        let text = crate::markdown::to_plain_text(&p.page.body);
+        pages.add(
+            (ctx.procedures.len() + i) as u32,
+            &page_source(&p.page.title, &text),
+        );
+        pages.shown.push(page_doc(p));
+    }
+    parts.push(pages);
+    // Number the tokens across the pieces and size every list once (growing them cost a fifth
+    // of the index's time, most of it the kernel handing out fresh pages).
+    let mut global: FastMap<&str, u32> = FastMap::default();
+    let mut tokens: Vec<&Token> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    let numbers: Vec<Vec<u32>> = parts
+        .iter()
+        .map(|part| {
+            let tk = &part.tk;
+            part.lists
+                .iter()
+                .enumerate()
+                .map(|(id, list)| {
+                    if list.is_empty() {
+                        return u32::MAX;
+                    }
+                    let token = &tk.slots[id].0;
+                    let g = *global.entry(token).or_insert_with(|| {
+                        tokens.push(token);
+                        sizes.push(0);
+                        (tokens.len() - 1) as u32
+                    });
+                    sizes[g as usize] += list.len();
+                    g
+                })
+                .collect()
+        })
+        .collect();
+    let mut lists: Vec<Vec<Posting>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (part, numbers) in parts.iter().zip(&numbers) {
+        for (list, &g) in part.lists.iter().zip(numbers) {
+            if g != u32::MAX {
+                lists[g as usize].extend_from_slice(list);
+            }
+        }
+    }
+    let mut merged: Vec<(Token, Vec<Posting>)> = tokens.into_iter().cloned().zip(lists).collect();
+    merged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let shown = parts.into_iter().flat_map(|p| p.shown).collect();
+    (shown, merged)
+}
+
+/// Consecutive documents tokenised together, their postings in lists by token id.
+#[derive(Default)]
+struct Part {
+    tk: Tokenizer,
+    /// By the tokenizer's token id: postings in document order.
+    lists: Vec<Vec<Posting>>,
+    shown: Vec<SearchDoc>,
+}
+
+impl Part {
+    fn add(&mut self, doc: u32, s: &Source) {
+        self.tk.group(s);
+        let w = &self.tk.scratch;
+        let mut start = 0;
+        for &(t, end) in &w.ends {
+            let t = t as usize;
+            if t >= self.lists.len() {
+                self.lists.resize_with(self.tk.slots.len(), Vec::new);
+            }
+            let list = &mut self.lists[t];
+            list.extend(
+                w.postings[start..end as usize]
+                    .iter()
+                    .map(|p| Posting { doc, ..*p }),
+            );
+            start = end as usize;
+        }
+    }
+}
+
 impl SearchIndex {
     pub fn build(ctx: &RenderContext) -> SearchIndex {
-        let docs = documents(ctx, None);
-        SearchIndex {
-            tokens: merge(&docs),
-            docs: docs.iter().map(|d| d.shown.clone()).collect(),
-        }
+        let (docs, tokens) = index(ctx);
+        SearchIndex { docs, tokens }
     }
 
     /// The postings of `token`, if it is in the index.
@@ -352,6 +462,7 @@ struct Scratch {
     next: Vec<u32>,
     sorted: Vec<Posting>,
     postings: Vec<Posting>,
+    ends: Vec<(u32, u32)>,
 }
 
 impl Tokenizer {
@@ -387,7 +498,9 @@ impl Tokenizer {
         }
     }
 
-    fn doc_postings(&mut self, s: &Source) -> DocPostings {
+    /// Groups the postings of `s` by token, in order of first occurrence, into the scratch
+    /// space: `ends` holds each token id with the end of its postings in `postings`.
+    fn group(&mut self, s: &Source) {
         let clamp = |n: usize| n.min(u16::MAX as usize) as u16;
         let posting = |class, pos: usize, off: usize, len: usize| Posting {
             doc: 0,
@@ -458,7 +571,7 @@ impl Tokenizer {
             w.sorted[w.next[*g as usize] as usize] = *p;
             w.next[*g as usize] += 1;
         }
-        let mut tokens = Vec::with_capacity(w.groups.len());
+        w.ends.clear();
         w.postings.clear();
         let mut start = 0;
         for (g, &t) in w.groups.iter().enumerate() {
@@ -477,14 +590,22 @@ impl Tokenizer {
             if w.postings.len() == before {
                 w.postings.push(all[0]);
             }
-            tokens.push((self.slots[t as usize].0.clone(), w.postings.len() as u32));
+            w.ends.push((t, w.postings.len() as u32));
         }
-        let out = DocPostings {
-            tokens,
-            postings: w.postings.clone(),
-        };
         self.scratch = w;
-        out
+    }
+
+    fn doc_postings(&mut self, s: &Source) -> DocPostings {
+        self.group(s);
+        let w = &self.scratch;
+        DocPostings {
+            tokens: w
+                .ends
+                .iter()
+                .map(|&(t, end)| (self.slots[t as usize].0.clone(), end))
+                .collect(),
+            postings: w.postings.clone(),
+        }
     }
 }
 

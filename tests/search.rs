@@ -15,8 +15,8 @@ struct Vector {
     why: String,
 }
 
-/// The search index of the example content, built as `niemyet build` builds it.
-fn example_index() -> SearchIndex {
+/// `f` of the example content's render context, as `niemyet build` makes it.
+fn with_example<T>(f: impl FnOnce(&RenderContext) -> T) -> T {
     let root = common::repo();
     let paths = niemyet::Paths {
         root: root.clone(),
@@ -30,7 +30,27 @@ fn example_index() -> SearchIndex {
     let theme = niemyet::theme::Theme::load(None).unwrap();
     let engine = Engine::new(&theme, &site).unwrap();
     let ctx = RenderContext::new(&site, &engine, &theme, &paths.content);
-    SearchIndex::build(&ctx)
+    f(&ctx)
+}
+
+/// The search index of the example content, built as `niemyet build` builds it.
+fn example_index() -> SearchIndex {
+    with_example(SearchIndex::build)
+}
+
+/// A build makes its index in one pass (`index`); `serve` keeps each document's postings to
+/// patch its index later (`documents`, then `merge`). Both give the same index.
+#[test]
+fn a_build_and_serve_make_the_same_index() {
+    with_example(|ctx| {
+        let (shown, tokens) = niemyet::search::index(ctx);
+        let docs = niemyet::search::documents(ctx, None);
+        let merged = niemyet::search::merge(&docs);
+        assert!(tokens.len() > 500, "{} tokens", tokens.len());
+        assert_eq!(tokens, merged);
+        let kept: Vec<_> = docs.iter().map(|d| d.shown.clone()).collect();
+        assert_eq!(shown, kept);
+    });
 }
 
 #[test]

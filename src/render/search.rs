@@ -23,7 +23,9 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{OutputFile, RenderContext, RenderError};
-use crate::search::{self, BODY, CODE, Document, FIELD, FastMap, KEYWORD, Posting, TITLE, Token};
+use crate::search::{
+    self, BODY, CODE, Document, FIELD, FastMap, KEYWORD, Posting, SearchDoc, TITLE, Token,
+};
 use crate::text::fold;
 
 /// Documents per result-display file.
@@ -39,8 +41,8 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
     let mut phases = crate::Phases::new();
     // A build: every file, written as it is made. `serve` (outputs in memory) keeps its index.
     if ctx.fragments.is_none() || ctx.sink.is_some() {
-        let docs = search::documents(ctx, None);
-        return build(ctx, docs, false)
+        let (shown, tokens) = search::index(ctx);
+        return build(ctx, &shown, tokens, None)
             .map(|(files, _)| files)
             .map_err(|e| vec![e]);
     }
@@ -58,10 +60,14 @@ pub fn render(ctx: &RenderContext) -> Result<Vec<OutputFile>, Vec<RenderError>> 
             cache.docs = docs;
             cache
         }
-        None => build(ctx, docs, true)
-            .map_err(|e| vec![e])?
-            .1
-            .expect("kept"),
+        None => {
+            let tokens = search::merge(&docs);
+            let shown: Vec<SearchDoc> = docs.iter().map(|d| d.shown.clone()).collect();
+            build(ctx, &shown, tokens, Some(docs))
+                .map_err(|e| vec![e])?
+                .1
+                .expect("kept")
+        }
     };
     phases.mark("    search index");
     let files = cache.files();
@@ -100,16 +106,17 @@ fn copy(f: &OutputFile) -> OutputFile {
     }
 }
 
-/// Every search file of a full build, each handed to [`RenderContext::emit`] as soon as it is
-/// made (a build does not hold every shard's text at once); with `keep`, also what `serve`
-/// keeps to patch.
+/// Every search file of a full build from what results show (`shown`, one per document) and
+/// the postings in token order, each file handed to [`RenderContext::emit`] as soon as it is
+/// made (a build does not hold every shard's text at once); with the documents to `keep`,
+/// also what `serve` keeps to patch.
 fn build(
     ctx: &RenderContext,
-    docs: Vec<Arc<Document>>,
-    keep: bool,
+    shown: &[SearchDoc],
+    tokens: Vec<(Token, Vec<Posting>)>,
+    keep: Option<Vec<Arc<Document>>>,
 ) -> Result<(Vec<OutputFile>, Option<Cache>), RenderError> {
-    let n = docs.len();
-    let tokens = search::merge(&docs);
+    let n = shown.len();
     let vocabulary: Vec<&str> = tokens
         .iter()
         .map(|(t, _)| &**t)
@@ -127,7 +134,7 @@ fn build(
         .map(|(key, tokens)| {
             let file = shard_file(&key, tokens.iter().map(|(t, p)| (&**t, &p[..])), n);
             let name = file_name(&file);
-            let kept = keep.then(|| Shard {
+            let kept = keep.is_some().then(|| Shard {
                 file: copy(&file),
                 tokens: tokens.into_iter().collect(),
             });
@@ -147,16 +154,16 @@ fn build(
     }
     let mut chunks = Vec::new();
     let mut chunk_names = Vec::new();
-    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        let file = chunk_file(i, chunk);
+    for (i, chunk) in shown.chunks(CHUNK).enumerate() {
+        let file = chunk_file(i, chunk.iter());
         chunk_names.push(Value::String(file_name(&file)));
-        if keep {
+        if keep.is_some() {
             chunks.push(copy(&file));
         }
         out.extend(ctx.emit(vec![file])?);
     }
     let meta = meta_file(n, vocabulary, shard_names, chunk_names);
-    let cache = keep.then(|| Cache {
+    let cache = keep.map(|docs| Cache {
         docs,
         shards,
         chunks,
@@ -218,7 +225,7 @@ impl Cache {
             let same =
                 |(a, b): (&Arc<Document>, &Arc<Document>)| Arc::ptr_eq(a, b) || a.shown == b.shown;
             if !new.iter().zip(old).all(same) {
-                self.chunks[i] = chunk_file(i, new);
+                self.chunks[i] = chunk_file(i, new.iter().map(|d| &d.shown));
                 chunks_changed = true;
             }
         }
@@ -313,10 +320,8 @@ fn shard_file<'a>(
 }
 
 /// `search/d-….js`: what results show for one chunk of documents.
-fn chunk_file(i: usize, docs: &[Arc<Document>]) -> OutputFile {
+fn chunk_file<'a>(i: usize, docs: impl Iterator<Item = &'a SearchDoc>) -> OutputFile {
     let rows: Vec<Value> = docs
-        .iter()
-        .map(|d| &d.shown)
         .map(|d| json!([d.url, d.title, d.code, d.field, d.level, d.duration, d.fee]))
         .collect();
     hashed_file(

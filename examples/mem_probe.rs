@@ -1,0 +1,65 @@
+//! Live heap bytes after each stage before rendering (load, the texts dropped, site model,
+//! engine, views, listing rows), counted by an allocator that wraps mimalloc: what the model and
+//! the views hold, as against the resident memory the allocator's pages add.
+//!
+//! usage: cargo run --release --example mem_probe -- CONTENT_DIR
+
+use niemyet::{load, site, theme, views};
+use rayon::prelude::*;
+use std::alloc::{GlobalAlloc, Layout};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+/// mimalloc, counting the bytes live, their peak and the allocations made.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNT: AtomicUsize = AtomicUsize::new(0);
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let n = LIVE.fetch_add(l.size(), Relaxed) + l.size();
+        PEAK.fetch_max(n, Relaxed);
+        COUNT.fetch_add(1, Relaxed);
+        unsafe { mimalloc::MiMalloc.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        LIVE.fetch_sub(l.size(), Relaxed);
+        unsafe { mimalloc::MiMalloc.dealloc(p, l) }
+    }
+}
+#[global_allocator]
+static G: Counting = Counting;
+fn report(what: &str) {
+    println!(
+        "{what}: live {:.1} MB peak {:.1} MB allocs {}",
+        LIVE.load(Relaxed) as f64 / 1e6,
+        PEAK.load(Relaxed) as f64 / 1e6,
+        COUNT.load(Relaxed)
+    );
+}
+fn main() {
+    let dir = std::env::args().nth(1).unwrap();
+    let dir = Path::new(&dir);
+    let (content, _d) = load::load(dir, dir.parent().unwrap_or(dir));
+    let mut content = content.unwrap();
+    report("load");
+    let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+    for p in &mut content.procedures {
+        p.text = empty.clone();
+    }
+    report("texts dropped");
+    let site = site::Site::build(&content);
+    report("site");
+    let theme = theme::Theme::load(None).expect("theme");
+    let engine = niemyet::render::Engine::new(&theme, &site).expect("engine");
+    report("engine");
+    let i18n = engine.i18n;
+    let procedures: Vec<_> = site
+        .procedures
+        .par_iter()
+        .map(|sp| views::procedure_view(&site, sp, &i18n))
+        .collect();
+    report("views");
+    let rows: Vec<_> = procedures.iter().map(views::procedure_row).collect();
+    report("rows");
+    drop(rows);
+}
