@@ -3,6 +3,7 @@
 //! the views hold, as against the resident memory the allocator's pages add.
 //!
 //! usage: cargo run --release --example mem_probe -- CONTENT_DIR
+//!        cargo run --release --example mem_probe -- CONTENT_DIR OUTPUT_DIR   (a whole build's peak)
 
 use niemyet::{load, site, theme, views};
 use rayon::prelude::*;
@@ -28,7 +29,7 @@ unsafe impl GlobalAlloc for Counting {
 }
 #[global_allocator]
 static G: Counting = Counting;
-fn report(what: &str) {
+fn report_line(what: &str) {
     println!(
         "{what}: live {:.1} MB peak {:.1} MB allocs {}",
         LIVE.load(Relaxed) as f64 / 1e6,
@@ -37,29 +38,44 @@ fn report(what: &str) {
     );
 }
 fn main() {
-    let dir = std::env::args().nth(1).unwrap();
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: mem_probe CONTENT_DIR [OUTPUT_DIR]");
     let dir = Path::new(&dir);
+    if let Some(out) = std::env::args().nth(2) {
+        let root = dir.parent().unwrap_or(dir).to_path_buf();
+        let paths = niemyet::Paths {
+            root,
+            content: dir.to_path_buf(),
+            theme: None,
+            output: out.into(),
+        };
+        let (report, _) = niemyet::build(&paths, false);
+        assert!(report.is_ok(), "the build failed");
+        report_line("build");
+        return;
+    }
     let (content, _d) = load::load(dir, dir.parent().unwrap_or(dir));
     let mut content = content.unwrap();
-    report("load");
+    report_line("load");
     let empty: std::sync::Arc<str> = std::sync::Arc::from("");
     for p in &mut content.procedures {
         p.text = empty.clone();
     }
-    report("texts dropped");
+    report_line("texts dropped");
     let site = site::Site::build(&content);
-    report("site");
+    report_line("site");
     let theme = theme::Theme::load(None).expect("theme");
     let engine = niemyet::render::Engine::new(&theme, &site).expect("engine");
-    report("engine");
+    report_line("engine");
     let i18n = engine.i18n;
     let procedures: Vec<_> = site
         .procedures
         .par_iter()
         .map(|sp| views::procedure_view(&site, sp, &i18n))
         .collect();
-    report("views");
+    report_line("views");
     let rows: Vec<_> = procedures.iter().map(views::procedure_row).collect();
-    report("rows");
+    report_line("rows");
     drop(rows);
 }

@@ -85,14 +85,14 @@ fn modules(text: &str) -> Result<Vec<Row>, String> {
         ));
     };
     let mut rows = layout.blank.clone();
-    for (j, &byte) in data.iter().chain(&ec).enumerate() {
-        let mut byte = byte;
-        while byte != 0 {
+    let words = data.iter().chain(&ec);
+    for (&byte, modules) in words.zip(layout.module_of_bit.chunks_exact(8)) {
+        // Every bit, set or not, flipping by 0 or 1: a loop over the set bits only mispredicted
+        // its exit on nearly every byte of the random-looking data.
+        for (b, &(x, y)) in modules.iter().enumerate() {
             // Most significant bit first, as the crate draws them.
-            let b = byte.leading_zeros() as usize;
-            byte &= !(0x80 >> b);
-            let (x, y) = layout.module_of_bit[j * 8 + b];
-            rows[usize::from(y)][usize::from(x) / 64] ^= 1 << (x % 64);
+            let bit = u64::from(byte >> (7 - b) & 1);
+            rows[usize::from(y)][usize::from(x) / 64] ^= bit << (x % 64);
         }
     }
     Ok(rows)
