@@ -202,6 +202,7 @@ fn paths(site: &SiteArgs, output: PathBuf) -> Paths {
 }
 
 fn main() -> ExitCode {
+    niemyet::render::use_thread_hash_seeds();
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {

@@ -27,6 +27,32 @@ pub mod search;
 mod ui_text;
 pub mod website;
 
+/// Seeds for the hash maps Tera makes (one a struct or map of every template context), taken
+/// from a counter of each thread. ahash's default takes each seed from one global atomic
+/// counter: the two cores, each making thousands of maps a page, fought over its cache line
+/// (1 % of a build's samples in `gen_hasher_seed`). Each thread's counter starts from the
+/// standard library's random keys, so seeds stay unpredictable. Call it before any template
+/// work: once a map exists, ahash keeps its own source (still correct, only slower).
+pub fn use_thread_hash_seeds() {
+    struct ThreadSeeds;
+    impl ahash::random_state::RandomSource for ThreadSeeds {
+        fn gen_hasher_seed(&self) -> usize {
+            thread_local! {
+                static NEXT: std::cell::Cell<usize> = std::cell::Cell::new({
+                    use std::hash::{BuildHasher, Hasher};
+                    std::hash::RandomState::new().build_hasher().finish() as usize
+                });
+            }
+            NEXT.with(|n| {
+                let seed = n.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+                n.set(seed);
+                seed
+            })
+        }
+    }
+    let _ = ahash::random_state::set_random_source(ThreadSeeds);
+}
+
 /// One file of the built site, path relative to the output root with `/` separators.
 pub struct OutputFile {
     pub path: String,
