@@ -1,12 +1,11 @@
 //! Live heap bytes after each stage before rendering (load, the texts dropped, site model,
-//! engine, views, listing rows), counted by an allocator that wraps mimalloc: what the model and
+//! engine, views and listing rows), counted by an allocator that wraps mimalloc: what the model and
 //! the views hold, as against the resident memory the allocator's pages add.
 //!
 //! usage: cargo run --release --example mem_probe -- CONTENT_DIR
 //!        cargo run --release --example mem_probe -- CONTENT_DIR OUTPUT_DIR   (a whole build's peak)
 
-use niemyet::{load, site, theme, views};
-use rayon::prelude::*;
+use niemyet::{load, site, theme};
 use std::alloc::{GlobalAlloc, Layout};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -68,14 +67,8 @@ fn main() {
     let theme = theme::Theme::load(None).expect("theme");
     let engine = niemyet::render::Engine::new(&theme, &site).expect("engine");
     report_line("engine");
-    let i18n = engine.i18n;
-    let procedures: Vec<_> = site
-        .procedures
-        .par_iter()
-        .map(|sp| views::procedure_view(&site, sp, &i18n))
-        .collect();
-    report_line("views");
-    let rows: Vec<_> = procedures.iter().map(views::procedure_row).collect();
-    report_line("rows");
-    drop(rows);
+    // The views (and listing rows) as a build makes them.
+    let ctx = niemyet::render::RenderContext::new(&site, &engine, &theme, dir);
+    report_line("views and rows");
+    drop(ctx);
 }
