@@ -324,6 +324,12 @@ pub fn index(ctx: &RenderContext) -> (Vec<SearchDoc>, Vec<(Token, Vec<Posting>)>
             }
         }
     }
+    // Rayon hands back the pieces in order; the lists then are too.
+    debug_assert!(
+        lists
+            .iter()
+            .all(|l| l.windows(2).all(|w| w[0].doc <= w[1].doc))
+    );
     let mut merged: Vec<(Token, Vec<Posting>)> = tokens.into_iter().cloned().zip(lists).collect();
     merged.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let shown = parts.into_iter().flat_map(|p| p.shown).collect();
