@@ -440,6 +440,8 @@ impl Incremental {
             posting_date: today,
             sink: None,
             written: Default::default(),
+            // Each sheet is kept apart from its page, to reuse while its view is unchanged.
+            pages_with_sheets: Default::default(),
         };
 
         // Render everything first: a failing renderer leaves the last good outputs intact.

@@ -515,9 +515,11 @@ type SheetResult = Result<Vec<u8>, (String, String)>;
 type Sheets = Vec<Option<std::sync::Arc<SheetResult>>>;
 
 /// The detail sheet of procedure `i` (shared by every counter that posts it).
+/// `value`: the procedure's view as Tera values, when the caller has converted it already.
 fn sheet_fragment(
     ctx: &RenderContext,
     i: usize,
+    value: Option<&Value>,
     base_url: &str,
     footer_right: &str,
     posting_date: &str,
@@ -528,7 +530,10 @@ fn sheet_fragment(
     let slug = &site.procedures[i].slug;
     let id = format!("p-{slug}");
     let mut c = Context::new();
-    c.insert("p", p);
+    match value {
+        Some(v) => c.insert("p", v),
+        None => c.insert("p", p),
+    }
     c.insert("id", &id);
     let forms: Vec<(&str, &str)> = p
         .documents
@@ -699,15 +704,39 @@ pub fn render_selected(
         jobs.push(Job::Feedback);
     }
 
+    // Every procedure is in exactly one call (the kept ones, or those of one field), so with
+    // `pages_with_sheets` each page is rendered once, here, from the values of its sheet.
+    let pages = ctx.pages_with_sheets();
+    let page_results: std::sync::Mutex<(Vec<OutputFile>, Vec<RenderError>)> = Default::default();
     let render_sheets = |run: &Run, want: &(dyn Fn(usize) -> bool + Sync)| -> Sheets {
         (0..n)
             .into_par_iter()
             .with_max_len(crate::WORK_PIECE)
             .map(|i| {
-                (sheet_needed[i] && want(i)).then(|| {
+                if !want(i) {
+                    return None;
+                }
+                let value = pages.then(|| Value::from_serializable(&ctx.procedures[i]));
+                if let Some(v) = &value {
+                    let page =
+                        super::website::procedure_page(ctx, i, v).and_then(|f| ctx.emit(vec![f]));
+                    let mut kept = page_results.lock().unwrap_or_else(|e| e.into_inner());
+                    match page {
+                        Ok(files) => kept.0.extend(files),
+                        Err(e) => kept.1.push(e),
+                    }
+                }
+                sheet_needed[i].then(|| {
                     ctx.fragment("boards.sheet", i, || {
-                        sheet_fragment(ctx, i, run.base_url, &run.footer_right, &run.posting_date)
-                            .map_err(|e| (e.what, e.message))
+                        sheet_fragment(
+                            ctx,
+                            i,
+                            value.as_ref(),
+                            run.base_url,
+                            &run.footer_right,
+                            &run.posting_date,
+                        )
+                        .map_err(|e| (e.what, e.message))
                     })
                 })
             })
@@ -798,7 +827,8 @@ pub fn render_selected(
         (out, errors)
     };
     let (by_field, whole) = rayon::join(by_field, whole);
-    for (files, errs) in by_field.into_iter().chain([whole]) {
+    let page_results = page_results.into_inner().unwrap_or_else(|e| e.into_inner());
+    for (files, errs) in by_field.into_iter().chain([whole, page_results]) {
         out.extend(files);
         errors.extend(errs);
     }

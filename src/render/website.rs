@@ -63,7 +63,7 @@ fn wanted(ctx: &RenderContext, job: Job) -> bool {
         Job::Home | Job::AToZ | Job::Sitemap => ctx.wants_all_rows(),
         Job::Forms => ctx.wants_forms(),
         Job::NotFound | Job::Page(_) => ctx.is_full(),
-        Job::Procedure(i) => ctx.wants_procedure(i),
+        Job::Procedure(i) => ctx.wants_procedure(i) && !ctx.pages_with_sheets(),
         Job::Field(i) => ctx.wants_field(i),
         Job::Level(i) => ctx.wants_level(i),
         Job::Unit(i) => ctx.wants_unit(i),
@@ -97,6 +97,17 @@ impl Rows<'_> {
     fn of(&self, idx: &[usize]) -> Vec<Value> {
         idx.iter().map(|&i| self.get(i)).collect()
     }
+}
+
+/// Procedure `i`'s page from its view already converted into Tera values (`p`): what
+/// `render_job` makes of `Job::Procedure(i)`. The boards call it with the values they made for
+/// the procedure's detail sheet (see `RenderContext::pages_with_sheets`).
+pub fn procedure_page(ctx: &RenderContext, i: usize, p: &Value) -> Result<OutputFile, RenderError> {
+    let view = &ctx.procedures[i];
+    let mut c = Context::new();
+    c.insert("p", p);
+    c.insert("title", &view.title);
+    ctx.engine.render("procedure.html", &view.url, c)
 }
 
 /// Every path a full build writes.
@@ -260,12 +271,7 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
             c.insert("urls", &urls);
             engine.render("sitemap.xml", paths::SITEMAP, c)
         }
-        Job::Procedure(i) => {
-            let view = &ctx.procedures[i];
-            c.insert("p", view);
-            c.insert("title", &view.title);
-            engine.render("procedure.html", &view.url, c)
-        }
+        Job::Procedure(i) => procedure_page(ctx, i, &Value::from_serializable(&ctx.procedures[i])),
         Job::Field(i) => {
             let f = &site.fields[i];
             c.insert("title", &f.f.name);
