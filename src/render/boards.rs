@@ -720,10 +720,10 @@ pub fn render_selected(
                 if let Some(v) = &value {
                     let page =
                         super::website::procedure_page(ctx, i, v).and_then(|f| ctx.emit(vec![f]));
-                    let mut kept = page_results.lock().unwrap_or_else(|e| e.into_inner());
+                    let mut done = page_results.lock().unwrap_or_else(|e| e.into_inner());
                     match page {
-                        Ok(files) => kept.0.extend(files),
-                        Err(e) => kept.1.push(e),
+                        Ok(files) => done.0.extend(files),
+                        Err(e) => done.1.push(e),
                     }
                 }
                 sheet_needed[i].then(|| {
