@@ -50,11 +50,24 @@ fn main() {
         let procedures: Vec<_> = site
             .procedures
             .par_iter()
-            .map(|sp| views::procedure_view(&site, sp, &i18n))
+            .map(|sp| {
+                let facts = views::ProcedureFacts::of(sp, &i18n);
+                let row = views::procedure_row(&site, sp, &i18n);
+                views::procedure_view(&site, sp, &row, &facts, &i18n)
+            })
             .collect();
         lap("views", &mut t);
-        let rows: Vec<_> = procedures.iter().map(views::procedure_row).collect();
+        let rows: Vec<_> = site
+            .procedures
+            .par_iter()
+            .map(|sp| views::procedure_row(&site, sp, &i18n))
+            .collect();
         lap("rows", &mut t);
-        println!("{}  ({} rows)", line.join("  "), rows.len());
+        println!(
+            "{}  ({} views, {} rows)",
+            line.join("  "),
+            procedures.len(),
+            rows.len()
+        );
     }
 }

@@ -1,5 +1,5 @@
 //! Live heap bytes after each stage before rendering (load, the texts dropped, site model,
-//! engine, views and listing rows), counted by an allocator that wraps mimalloc: what the model and
+//! engine, listing rows and facts), counted by an allocator that wraps mimalloc: what the model and
 //! the views hold, as against the resident memory the allocator's pages add.
 //!
 //! usage: cargo run --release --example mem_probe -- CONTENT_DIR
@@ -67,8 +67,8 @@ fn main() {
     let theme = theme::Theme::load(None).expect("theme");
     let engine = niemyet::render::Engine::new(&theme, &site).expect("engine");
     report_line("engine");
-    // The views (and listing rows) as a build makes them.
+    // The listing rows and facts a build makes up front (views are made page by page).
     let ctx = niemyet::render::RenderContext::new(&site, &engine, &theme, dir);
-    report_line("views and rows");
+    report_line("rows and facts");
     drop(ctx);
 }

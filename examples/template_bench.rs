@@ -31,7 +31,11 @@ fn main() {
     let procedures: Vec<_> = site
         .procedures
         .par_iter()
-        .map(|sp| views::procedure_view(&site, sp, &engine.i18n))
+        .map(|sp| {
+            let facts = views::ProcedureFacts::of(sp, &engine.i18n);
+            let row = views::procedure_row(&site, sp, &engine.i18n);
+            views::procedure_view(&site, sp, &row, &facts, &engine.i18n)
+        })
         .collect();
     let pages = pages.min(procedures.len());
     for _ in 0..3 {

@@ -29,7 +29,7 @@ use crate::model::{Content, Procedure, Status};
 use crate::render::{Engine, Fragments, RENDERERS, RenderContext, Scope, SiteView};
 use crate::site::{Place, Site, TitleKeys};
 use crate::theme::Theme;
-use crate::views::{self, ProcedureRow, ProcedureView};
+use crate::views::{self, ProcedureFacts, ProcedureRow, ProcedureView};
 use crate::{Paths, format, load, validate};
 
 /// What the order of procedures, their pages and the lists of outputs depend on: while an
@@ -63,12 +63,16 @@ struct Placed {
     key: Key,
 }
 
+/// A procedure's view, listing row and facts.
+type Made = (ProcedureView, ProcedureRow, ProcedureFacts);
+
 /// The last good build's procedures, by place in the site order.
 struct Last {
     places: Vec<Place>,
     placed: Vec<Placed>,
     views: Vec<ProcedureView>,
     rows: Vec<ProcedureRow>,
+    facts: Vec<ProcedureFacts>,
 }
 
 /// What one update did.
@@ -413,13 +417,15 @@ impl Incremental {
                     let sp = &site.procedures[s];
                     self.fragments.forget(&sp.p.file);
                     scope.procedures.insert(s);
-                    let view = views::procedure_view(&site, sp, &engine.i18n);
-                    let row = views::procedure_row(&view);
+                    let facts = ProcedureFacts::of(sp, &engine.i18n);
+                    let row = views::procedure_row(&site, sp, &engine.i18n);
+                    let view = views::procedure_view(&site, sp, &row, &facts, &engine.i18n);
                     if row != last.rows[s] {
                         touch(&mut scope, sp.field, sp.level, &sp.units);
                     } else if forms_of(&view) != forms_of(&last.views[s]) {
                         scope.forms = true;
                     }
+                    last.facts[s] = facts;
                     last.views[s] = view;
                     last.rows[s] = row;
                 }
@@ -433,8 +439,9 @@ impl Incremental {
             engine,
             theme,
             content_dir: &self.paths.content,
-            procedures: std::mem::take(&mut last.views),
+            views: Some(std::mem::take(&mut last.views)),
             rows: std::mem::take(&mut last.rows),
+            facts: std::mem::take(&mut last.facts),
             scope: (!full).then_some(scope),
             fragments: Some(&self.fragments),
             posting_date: today,
@@ -538,10 +545,11 @@ impl Incremental {
         phases.mark("merge outputs");
 
         let RenderContext {
-            procedures, rows, ..
+            views, rows, facts, ..
         } = ctx;
-        last.views = procedures;
+        last.views = views.unwrap_or_default();
         last.rows = rows;
+        last.facts = facts;
         last.places = site.into_places();
         self.last = Some(last);
         if let Some(v) = site_view {
@@ -569,14 +577,15 @@ impl Incremental {
         last: Option<Last>,
         scope: &mut Scope,
     ) -> Last {
-        type Old = (
-            Vec<Option<(ProcedureView, ProcedureRow)>>,
-            Vec<Placed>,
-            Vec<Place>,
-        );
+        type Old = (Vec<Option<Made>>, Vec<Placed>, Vec<Place>);
         let (mut old_views, old_placed, old_places): Old = match last {
             Some(l) => (
-                l.views.into_iter().zip(l.rows).map(Some).collect(),
+                l.views
+                    .into_iter()
+                    .zip(l.rows)
+                    .zip(l.facts)
+                    .map(|((v, r), f)| Some((v, r, f)))
+                    .collect(),
                 l.placed,
                 l.places,
             ),
@@ -587,7 +596,7 @@ impl Incremental {
             .enumerate()
             .map(|(i, p)| (p.file.as_os_str(), i))
             .collect();
-        let mut views: Vec<Option<(ProcedureView, ProcedureRow)>> = site
+        let mut views: Vec<Option<Made>> = site
             .procedures
             .iter()
             .map(|sp| {
@@ -603,15 +612,17 @@ impl Incremental {
             })
             .collect();
         let fresh: Vec<usize> = (0..views.len()).filter(|&i| views[i].is_none()).collect();
-        let built: Vec<(ProcedureView, ProcedureRow)> = fresh
+        let built: Vec<Made> = fresh
             .par_iter()
             .map(|&i| {
-                let view = views::procedure_view(site, &site.procedures[i], &engine.i18n);
-                let row = views::procedure_row(&view);
-                (view, row)
+                let sp = &site.procedures[i];
+                let facts = ProcedureFacts::of(sp, &engine.i18n);
+                let row = views::procedure_row(site, sp, &engine.i18n);
+                let view = views::procedure_view(site, sp, &row, &facts, &engine.i18n);
+                (view, row, facts)
             })
             .collect();
-        for (i, (view, row)) in fresh.into_iter().zip(built) {
+        for (i, (view, row, facts)) in fresh.into_iter().zip(built) {
             let sp = &site.procedures[i];
             self.fragments.forget(&sp.p.file);
             scope.procedures.insert(i);
@@ -620,7 +631,7 @@ impl Incremental {
                 .and_then(|&o| Some((&old_places[o], old_views[o].take()?)));
             match before {
                 // Same row in the same listings: only its own outputs change.
-                Some((o, (old_view, old_row)))
+                Some((o, (old_view, old_row, _)))
                     if old_row == row
                         && o.field == sp.field
                         && o.level == sp.level
@@ -634,7 +645,7 @@ impl Incremental {
                 }
                 None => touch(scope, sp.field, sp.level, &sp.units),
             }
-            views[i] = Some((view, row));
+            views[i] = Some((view, row, facts));
         }
         // Procedures that are gone.
         for (o, _) in old_views.iter().enumerate().filter(|(_, v)| v.is_some()) {
@@ -642,10 +653,13 @@ impl Incremental {
             let o = &old_places[o];
             touch(scope, o.field, o.level, &o.units);
         }
-        let (views, rows) = views
-            .into_iter()
-            .map(|v| v.expect("every place has a view"))
-            .unzip();
+        let made = views;
+        let (mut views, mut rows, mut facts) = (Vec::new(), Vec::new(), Vec::new());
+        for (v, r, f) in made.into_iter().map(|m| m.expect("every place has a view")) {
+            views.push(v);
+            rows.push(r);
+            facts.push(f);
+        }
         let placed = site
             .procedures
             .iter()
@@ -659,6 +673,7 @@ impl Incremental {
             placed,
             views,
             rows,
+            facts,
         }
     }
 }

@@ -127,16 +127,18 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
     let shown = |p: &Path| p.strip_prefix(shown_root).unwrap_or(p).to_path_buf();
 
     let mut sources = Sources::default();
-    let site =
-        read_yaml(&content_dir.join("site.yaml"), &shown, &mut diags).and_then(|(file, node)| {
-            let mut r = Reader::new(&file.path, file.text.clone());
-            let site = site_config(&mut r, &node);
-            diags.extend(r.diags);
-            sources.site = Some(file);
-            site
-        });
+    let site = read_yaml(&content_dir.join("site.yaml"), &shown, &mut diags).and_then(|file| {
+        let node = parse_yaml(&file, &mut diags)?;
+        let mut r = Reader::new(&file.path, file.text.clone());
+        let site = site_config(&mut r, &node);
+        diags.extend(r.diags);
+        drop(node);
+        sources.site = Some(file);
+        site
+    });
     let fields = read_yaml(&content_dir.join("fields.yaml"), &shown, &mut diags)
-        .map(|(file, node)| {
+        .and_then(|file| {
+            let node = parse_yaml(&file, &mut diags)?;
             let mut r = Reader::new(&file.path, file.text.clone());
             let fields = list_file(
                 &mut r,
@@ -152,12 +154,14 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
                 },
             );
             diags.extend(r.diags);
+            drop(node);
             sources.fields = Some(file);
-            fields
+            Some(fields)
         })
         .unwrap_or_default();
     let units = read_yaml(&content_dir.join("units.yaml"), &shown, &mut diags)
-        .map(|(file, node)| {
+        .and_then(|file| {
+            let node = parse_yaml(&file, &mut diags)?;
             let mut r = Reader::new(&file.path, file.text.clone());
             let units = list_file(
                 &mut r,
@@ -178,8 +182,9 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
                 },
             );
             diags.extend(r.diags);
+            drop(node);
             sources.units = Some(file);
-            units
+            Some(units)
         })
         .unwrap_or_default();
 
@@ -213,7 +218,8 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
     )
     .iter()
     .filter_map(|path| {
-        let (file, node) = read_yaml(path, &shown, &mut diags)?;
+        let file = read_yaml(path, &shown, &mut diags)?;
+        let node = parse_yaml(&file, &mut diags)?;
         let mut r = Reader::new(&file.path, file.text.clone());
         let p = crate::results::load_period(&mut r, &node, path);
         diags.extend(r.diags);
@@ -240,7 +246,8 @@ pub fn load(content_dir: &Path, shown_root: &Path) -> (Option<Content>, Diagnost
 pub fn procedure_file(path: &Path, shown_root: &Path) -> (Option<Procedure>, Diagnostics) {
     let shown = |p: &Path| p.strip_prefix(shown_root).unwrap_or(p).to_path_buf();
     let mut d = Diagnostics::default();
-    let p = read_yaml(path, &shown, &mut d).and_then(|(file, node)| {
+    let p = read_yaml(path, &shown, &mut d).and_then(|file| {
+        let node = parse_yaml(&file, &mut d)?;
         let mut r = Reader::new(&file.path, file.text.clone());
         let p = procedure(&mut r, &node);
         d.extend(r.diags);
@@ -317,16 +324,15 @@ fn decode_text(bytes: Vec<u8>, shown: &Path, diags: &mut Diagnostics) -> Option<
     }
 }
 
+/// Read a YAML file; parse it with [`parse_yaml`] (the tree borrows the file's text).
 fn read_yaml(
     path: &Path,
     shown: &dyn Fn(&Path) -> PathBuf,
     diags: &mut Diagnostics,
-) -> Option<(SourceFile, Node)> {
+) -> Option<SourceFile> {
     let shown = shown(path);
     let text = read_text(path, &shown, diags)?;
-    let file = SourceFile { path: shown, text };
-    let node = parse_yaml(&file, diags)?;
-    Some((file, node))
+    Some(SourceFile { path: shown, text })
 }
 
 /// Load one procedure file from its bytes, as a build would (for fuzzing and tools).
@@ -347,7 +353,7 @@ pub fn procedure_from_bytes(shown: &Path, bytes: &[u8]) -> (Option<Procedure>, D
 }
 
 /// Parse a file's text, reporting a syntax error at its line with a hint a clerk can act on.
-fn parse_yaml(file: &SourceFile, diags: &mut Diagnostics) -> Option<Node> {
+fn parse_yaml<'f>(file: &'f SourceFile, diags: &mut Diagnostics) -> Option<Node<'f>> {
     match yaml::parse(&file.text) {
         Ok(node) => Some(node),
         Err(mut e) => {

@@ -115,35 +115,37 @@ pub fn is_numeric(token: &str) -> bool {
 }
 
 /// A procedure as a search result shows it.
-fn search_doc(p: &crate::views::ProcedureView) -> SearchDoc {
+fn search_doc(r: &crate::views::ProcedureRow) -> SearchDoc {
     SearchDoc {
-        url: p.url.clone(),
-        title: p.title.clone(),
-        code: p.code.clone(),
-        field: p.field.name.clone(),
-        level: p.level.name.clone(),
-        duration: p.duration_short.clone(),
-        fee: p.fee_short.clone(),
+        url: r.url.clone(),
+        title: r.title.clone(),
+        code: r.code.clone(),
+        field: r.field.clone(),
+        level: r.level.clone(),
+        duration: r.duration.clone(),
+        fee: r.fee.clone(),
     }
 }
 
-/// The text a procedure is found by, by class.
-fn procedure_source(p: &crate::views::ProcedureView) -> Source<'_> {
-    let mut body = vec![p.summary_text.as_str(), p.result.as_str()];
+/// The text procedure `i` is found by, by class: the texts of its view, taken from the
+/// model and its row (views are made only where pages are rendered).
+fn procedure_source<'c>(ctx: &'c RenderContext, i: usize) -> Source<'c> {
+    let (p, row) = (ctx.site.procedures[i].p, &ctx.rows[i]);
+    let mut body = vec![ctx.facts[i].summary_text.as_str(), p.result.as_str()];
     body.extend(p.documents.iter().map(|d| d.name.as_str()));
     Source {
-        code: &p.code,
-        title: &p.title,
+        code: &row.code,
+        title: &row.title,
         keywords: &p.keywords,
-        field: &p.field.name,
+        field: &row.field,
         body,
     }
 }
 
-fn procedure_document(tk: &mut Tokenizer, p: &crate::views::ProcedureView) -> Document {
+fn procedure_document(tk: &mut Tokenizer, ctx: &RenderContext, i: usize) -> Document {
     Document {
-        shown: search_doc(p),
-        postings: tk.doc_postings(&procedure_source(p)),
+        shown: search_doc(&ctx.rows[i]),
+        postings: tk.doc_postings(&procedure_source(ctx, i)),
     }
 }
 
@@ -196,7 +198,7 @@ pub fn documents(ctx: &RenderContext, previous: Option<&[Arc<Document>]>) -> Vec
         .with_min_len(32)
         .map_init(Tokenizer::default, |tk, (i, cached)| match cached {
             Some(d) => (d, false),
-            None => (Arc::new(procedure_document(tk, &ctx.procedures[i])), true),
+            None => (Arc::new(procedure_document(tk, ctx, i)), true),
         })
         .collect();
     let fresh = made.iter().enumerate().filter(|(_, (_, f))| *f);
@@ -267,14 +269,12 @@ pub fn merge(docs: &[Arc<Document>]) -> Vec<(Token, Vec<Posting>)> {
 /// postings straight into lists by token; pieces cover consecutive documents, so joining their
 /// lists in order keeps every list in document order.
 pub fn index(ctx: &RenderContext) -> (Vec<SearchDoc>, Vec<(Token, Vec<Posting>)>) {
-    let mut parts: Vec<Part> = ctx
-        .procedures
-        .par_iter()
-        .enumerate()
+    let mut parts: Vec<Part> = (0..ctx.rows.len())
+        .into_par_iter()
         .with_min_len(32)
-        .fold(Part::default, |mut part, (i, p)| {
-            part.add(i as u32, &procedure_source(p));
-            part.shown.push(search_doc(p));
+        .fold(Part::default, |mut part, i| {
+            part.add(i as u32, &procedure_source(ctx, i));
+            part.shown.push(search_doc(&ctx.rows[i]));
             part
         })
         .collect();
@@ -282,7 +282,7 @@ pub fn index(ctx: &RenderContext) -> (Vec<SearchDoc>, Vec<(Token, Vec<Posting>)>
     for (i, p) in ctx.site.pages.iter().enumerate() {
         let text = crate::markdown::to_plain_text(&p.page.body);
         pages.add(
-            (ctx.procedures.len() + i) as u32,
+            (ctx.rows.len() + i) as u32,
             &page_source(&p.page.title, &text),
         );
         pages.shown.push(page_doc(p));

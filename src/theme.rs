@@ -113,8 +113,9 @@ impl Theme {
         for (k, v) in entries {
             match v.value {
                 crate::yaml::Value::Str(s) => {
-                    lines.insert(k.name.clone(), k.pos.line);
-                    out.insert(k.name, s);
+                    let key = k.name.into_owned();
+                    lines.insert(key.clone(), k.pos.line);
+                    out.insert(key, s.into_owned());
                 }
                 _ => {
                     return Err(ThemeError(format!(

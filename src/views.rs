@@ -286,7 +286,71 @@ fn service_json_ld(
     out
 }
 
-pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> ProcedureView {
+/// The quickest channel's duration, for listings.
+fn duration_short(p: &Procedure, i18n: &I18n) -> String {
+    p.channels
+        .iter()
+        .min_by_key(|c| c.duration.sort_key())
+        .map(|c| c.duration.display(i18n.lang))
+        .unwrap_or_default()
+}
+
+/// All channels' fees in one phrase, for listings: one channel's phrase when they all say the
+/// same, else each channel's named. `channels`: each channel's name and fee phrase.
+fn fee_short<'c>(channels: &[(&'c str, &'c str)], i18n: &I18n) -> String {
+    let mut phrases: Vec<&str> = Vec::new();
+    for (_, fee) in channels {
+        if !phrases.contains(fee) {
+            phrases.push(fee);
+        }
+    }
+    if phrases.len() > 1 {
+        channels
+            .iter()
+            .map(|(method, fee)| format!("{method}: {fee}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    } else {
+        phrases
+            .pop()
+            .map_or_else(|| i18n.t("fee.free").to_string(), str::to_string)
+    }
+}
+
+fn method_name(c: &Channel, i18n: &I18n) -> String {
+    let key = match c.method {
+        Method::InPerson => "method.in_person",
+        Method::Online => "method.online",
+        Method::Postal => "method.postal",
+    };
+    i18n.t(key).to_string()
+}
+
+fn online_level_name(p: &Procedure, i18n: &I18n) -> String {
+    let key = match p.online.as_ref().map(|o| o.level) {
+        Some(OnlineLevel::Full) => "online.full",
+        Some(OnlineLevel::Partial) => "online.partial",
+        None => "online.none",
+    };
+    i18n.t(key).to_string()
+}
+
+fn summary_text(p: &Procedure) -> String {
+    p.summary
+        .as_deref()
+        .map(markdown::to_plain_text)
+        .unwrap_or_default()
+}
+
+/// Procedure `sp`'s view; `row` and `facts`: its [`ProcedureRow`] and [`ProcedureFacts`],
+/// whose texts the view repeats.
+pub fn procedure_view(
+    site: &Site,
+    sp: &SiteProcedure,
+    row: &ProcedureRow,
+    facts: &ProcedureFacts,
+    i18n: &I18n,
+) -> ProcedureView {
     let p = sp.p;
     let content = site.content;
     let field = &site.fields[sp.field];
@@ -296,7 +360,7 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
         .iter()
         .map(|c| ChannelView {
             method: c.method.id().to_string(),
-            method_name: i18n.t(&format!("method.{}", c.method.id())).to_string(),
+            method_name: method_name(c, i18n),
             duration: c.duration.display(i18n.lang),
             duration_max: c
                 .duration_max
@@ -351,27 +415,6 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
             }
         })
         .collect();
-    let quickest = p.channels.iter().min_by_key(|c| c.duration.sort_key());
-    // Each channel's phrase is its view's `fee_text`, worded once.
-    let fee_short = {
-        let mut phrases: Vec<&str> = Vec::new();
-        for c in &channels {
-            if !phrases.contains(&c.fee_text.as_str()) {
-                phrases.push(&c.fee_text);
-            }
-        }
-        if phrases.len() > 1 {
-            channels
-                .iter()
-                .map(|c| format!("{}: {}", c.method_name, c.fee_text))
-                .collect::<Vec<_>>()
-                .join("; ")
-        } else {
-            phrases
-                .pop()
-                .map_or_else(|| i18n.t("fee.free").to_string(), str::to_string)
-        }
-    };
     let online = p.online.as_ref().map(|o| {
         let level = match o.level {
             OnlineLevel::Full => "full",
@@ -383,20 +426,11 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
             url: o.url.clone().unwrap_or_default(),
         }
     });
-    let online_level = online.as_ref().map_or_else(
-        || i18n.t("online.none").to_string(),
-        |o| o.level_name.clone(),
-    );
-    let summary_text = p
-        .summary
-        .as_deref()
-        .map(markdown::to_plain_text)
-        .unwrap_or_default();
     let json_ld = service_json_ld(
         p,
         &field.f.name,
         &content.site.authority,
-        &summary_text,
+        &facts.summary_text,
         content
             .site
             .base_url
@@ -428,7 +462,7 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
             .as_deref()
             .map(markdown::to_html)
             .unwrap_or_default(),
-        summary_text,
+        summary_text: facts.summary_text.clone(),
         steps_html: p
             .steps
             .iter()
@@ -457,11 +491,7 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
         abolished: p.status == Status::Abolished,
         effective: date_or_empty(p.effective),
         updated: date_or_empty(p.updated.as_ref().map(|d| d.value)),
-        updated_iso: p
-            .updated
-            .as_ref()
-            .map(|d| format::date_iso(d.value))
-            .unwrap_or_default(),
+        updated_iso: facts.updated_iso.clone(),
         history: p
             .history
             .iter()
@@ -484,11 +514,9 @@ pub fn procedure_view(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> Procedure
                 }
             })
             .collect(),
-        duration_short: quickest
-            .map(|c| c.duration.display(i18n.lang))
-            .unwrap_or_default(),
-        fee_short,
-        online_level,
+        duration_short: row.duration.clone(),
+        fee_short: row.fee.clone(),
+        online_level: facts.online_level.clone(),
         json_ld,
     }
 }
@@ -509,24 +537,72 @@ pub struct ProcedureRow {
     pub updated: String,
 }
 
-pub fn procedure_row(v: &ProcedureView) -> ProcedureRow {
-    let letter = v
+/// Procedure `sp`'s listing row, worded as its view words the same texts (a test holds the
+/// two together). Made from the model: a build makes every row first and each view only
+/// where the procedure's page and sheet are rendered.
+pub fn procedure_row(site: &Site, sp: &SiteProcedure, i18n: &I18n) -> ProcedureRow {
+    let p = sp.p;
+    let letter = p
         .title
         .chars()
         .next()
         .map(|c| base_letter(&c.to_uppercase().to_string()))
         .unwrap_or_default();
+    let named: Vec<(String, String)> = p
+        .channels
+        .iter()
+        .map(|c| (method_name(c, i18n), channel_fee_text(&c.fees, i18n)))
+        .collect();
+    let named: Vec<(&str, &str)> = named
+        .iter()
+        .map(|(m, f)| (m.as_str(), f.as_str()))
+        .collect();
     ProcedureRow {
-        code: v.code.clone(),
-        title: v.title.clone(),
-        url: v.url.clone(),
-        field: v.field.name.clone(),
-        level: v.level.name.clone(),
-        duration: v.duration_short.clone(),
-        fee: v.fee_short.clone(),
-        abolished: v.abolished,
+        code: p.code.value.clone(),
+        title: p.title.clone(),
+        url: sp.url.clone(),
+        field: site.fields[sp.field].f.name.clone(),
+        level: site.levels[sp.level].l.name.clone(),
+        duration: duration_short(p, i18n),
+        fee: fee_short(&named, i18n),
+        abolished: p.status == Status::Abolished,
         letter,
-        updated: v.updated.clone(),
+        updated: date_or_empty(p.updated.as_ref().map(|d| d.value)),
+    }
+}
+
+/// What the search index, the data files, the sitemap and the list boards take of a
+/// procedure besides its [`ProcedureRow`]; its view repeats them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcedureFacts {
+    pub summary_text: String,
+    pub online_level: String,
+    /// The channels' names, each once, as a list board's cell shows them.
+    pub channels: String,
+    pub updated_iso: String,
+}
+
+impl ProcedureFacts {
+    /// Procedure `sp`'s facts, from the model.
+    pub fn of(sp: &SiteProcedure, i18n: &I18n) -> ProcedureFacts {
+        let p = sp.p;
+        let mut channels: Vec<String> = Vec::new();
+        for c in &p.channels {
+            let name = method_name(c, i18n);
+            if !channels.contains(&name) {
+                channels.push(name);
+            }
+        }
+        ProcedureFacts {
+            summary_text: summary_text(p),
+            online_level: online_level_name(p, i18n),
+            channels: channels.join(", "),
+            updated_iso: p
+                .updated
+                .as_ref()
+                .map(|d| format::date_iso(d.value))
+                .unwrap_or_default(),
+        }
     }
 }
 

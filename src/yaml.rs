@@ -7,6 +7,7 @@
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Where a value sits in its file: 1-based line and column, and its byte range.
@@ -30,32 +31,34 @@ impl Pos {
     }
 }
 
-/// A parsed YAML value with its position.
+/// A parsed YAML value with its position. Text borrows from the source where the file
+/// spells it as it reads (most keys and values): the reader copies what it keeps, and a
+/// copy per scalar more was ≈ 2 million allocations for a 10,000-procedure site.
 #[derive(Clone, Debug)]
-pub struct Node {
+pub struct Node<'s> {
     pub pos: Pos,
-    pub value: Value,
+    pub value: Value<'s>,
 }
 
 #[derive(Clone, Debug)]
-pub enum Value {
+pub enum Value<'s> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Key, Node)>),
+    Str(Cow<'s, str>),
+    Seq(Vec<Node<'s>>),
+    Map(Vec<(Key<'s>, Node<'s>)>),
 }
 
 /// A mapping key with its position (keys are always read as text).
 #[derive(Clone, Debug)]
-pub struct Key {
-    pub name: String,
+pub struct Key<'s> {
+    pub name: Cow<'s, str>,
     pub pos: Pos,
 }
 
-impl Value {
+impl Value<'_> {
     /// A short word for "what was found", used in type-mismatch messages.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -102,7 +105,7 @@ fn options() -> serde_saphyr::Options {
 }
 
 /// Parse one YAML document. An empty document gives `Value::Null` at 1:1.
-pub fn parse(source: &str) -> Result<Node, SyntaxError> {
+pub fn parse(source: &str) -> Result<Node<'_>, SyntaxError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     if source
         .trim()
@@ -128,7 +131,7 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
 /// The authority: serde-saphyr with our budget. Every error message and every unusual
 /// document (anchors, tags, duplicate keys, ...) goes through here. Public for
 /// `examples/yaml_bench.rs`; the loader calls [`parse`].
-pub fn parse_with_serde(source: &str) -> Result<Node, SyntaxError> {
+pub fn parse_with_serde(source: &str) -> Result<Node<'static>, SyntaxError> {
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(source, options()) {
         Ok(raw) => Ok(convert(raw)),
         Err(e) => {
@@ -184,10 +187,10 @@ mod fast {
     use serde_saphyr::granit_parser::{self, Event, Parser, ScalarStyle, Span};
     use std::borrow::Cow;
 
-    enum Frame {
-        Seq(Pos, Vec<Node>),
+    enum Frame<'s> {
+        Seq(Pos, Vec<Node<'s>>),
         /// Entries so far, and the key waiting for its value.
-        Map(Pos, Vec<(Key, Node)>, Option<Key>),
+        Map(Pos, Vec<(Key<'s>, Node<'s>)>, Option<Key<'s>>),
     }
 
     /// The parser options serde-saphyr derives from the same budget (its
@@ -205,7 +208,7 @@ mod fast {
         o
     }
 
-    pub(super) fn parse(source: &str) -> Option<Node> {
+    pub(super) fn parse(source: &str) -> Option<Node<'_>> {
         // Beyond 4 GiB serde-saphyr drops byte offsets; never reached, but stay exact.
         if source.len() >= u32::MAX as usize {
             return None;
@@ -312,7 +315,11 @@ mod fast {
         })
     }
 
-    fn attach(stack: &mut [Frame], root: &mut Option<Node>, node: Node) -> Option<()> {
+    fn attach<'s>(
+        stack: &mut [Frame<'s>],
+        root: &mut Option<Node<'s>>,
+        node: Node<'s>,
+    ) -> Option<()> {
         match stack.last_mut() {
             None if root.is_none() => *root = Some(node),
             None => return None,
@@ -324,40 +331,40 @@ mod fast {
 
     /// serde-saphyr compares keys by text and resolved type; we only take keys that resolve
     /// to text, so equal names are exactly its duplicates (which it refuses, located).
-    fn has_duplicate_key(entries: &[(Key, Node)]) -> bool {
+    fn has_duplicate_key(entries: &[(Key<'_>, Node<'_>)]) -> bool {
         if entries.len() <= 16 {
             return entries
                 .iter()
                 .enumerate()
                 .any(|(i, (k, _))| entries[..i].iter().any(|(p, _)| p.name == k.name));
         }
-        let mut names: Vec<&str> = entries.iter().map(|(k, _)| k.name.as_str()).collect();
+        let mut names: Vec<&str> = entries.iter().map(|(k, _)| &*k.name).collect();
         names.sort_unstable();
         names.windows(2).any(|w| w[0] == w[1])
     }
 
-    fn key_name(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+    fn key_name(text: Cow<'_, str>, style: ScalarStyle) -> Option<Cow<'_, str>> {
         // `<<` is a merge key for serde-saphyr; let it merge.
         if text == "<<" {
             return None;
         }
         match style {
             ScalarStyle::Plain if !matches!(plain(&text)?, Plain::Str) => None,
-            _ => Some(text.into_owned()),
+            _ => Some(text),
         }
     }
 
-    fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
+    fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value<'_>> {
         if style != ScalarStyle::Plain {
             // Quoted and block scalars are text whatever they spell.
-            return Some(Value::Str(text.into_owned()));
+            return Some(Value::Str(text));
         }
         Some(match plain(&text)? {
             Plain::Null => Value::Null,
             Plain::Bool(b) => Value::Bool(b),
             Plain::Int(i) => Value::Int(i),
             Plain::Float(f) => Value::Float(f),
-            Plain::Str => Value::Str(text.into_owned()),
+            Plain::Str => Value::Str(text),
         })
     }
 
@@ -451,14 +458,14 @@ enum Raw {
     Map(Vec<(Spanned<String>, Spanned<Raw>)>),
 }
 
-fn convert(raw: Spanned<Raw>) -> Node {
+fn convert(raw: Spanned<Raw>) -> Node<'static> {
     let pos = Pos::of(&raw.referenced);
     let value = match raw.value {
         Raw::Null => Value::Null,
         Raw::Bool(b) => Value::Bool(b),
         Raw::Int(i) => Value::Int(i),
         Raw::Float(f) => Value::Float(f),
-        Raw::Str(s) => Value::Str(s),
+        Raw::Str(s) => Value::Str(Cow::Owned(s)),
         Raw::Seq(items) => Value::Seq(items.into_iter().map(convert).collect()),
         Raw::Map(entries) => Value::Map(
             entries
@@ -466,7 +473,7 @@ fn convert(raw: Spanned<Raw>) -> Node {
                 .map(|(k, v)| {
                     let key = Key {
                         pos: Pos::of(&k.referenced),
-                        name: k.value,
+                        name: Cow::Owned(k.value),
                     };
                     (key, convert(v))
                 })

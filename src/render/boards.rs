@@ -30,7 +30,7 @@ use tera::{Context, Value};
 use super::{OutputFile, RenderContext, RenderError, qr, unit_item};
 use crate::format;
 use crate::site::{Site, SiteUnit, id_segment};
-use crate::views::ProcedureView;
+use crate::views::{ProcedureFacts, ProcedureRow, ProcedureView};
 
 /// A print document with more sheets than this is split into one per field: a browser cannot
 /// lay out tens of thousands of pages in one go.
@@ -75,8 +75,9 @@ pub fn unit_dir(u: &SiteUnit) -> String {
     }
 }
 
-pub fn sheet_path(p: &ProcedureView) -> String {
-    format!("boards/{}", p.url)
+/// The detail sheet of the procedure whose page is at `url`.
+pub fn sheet_path(url: &str) -> String {
+    format!("boards/{url}")
 }
 
 /// The shared sheet set of level `level`, whole (`None`) or one field's part.
@@ -213,7 +214,7 @@ impl Plan {
                     site,
                     (0..site.procedures.len()).filter(|&i| {
                         shared[i] == Some(l)
-                            && !ctx.procedures[i].abolished
+                            && !ctx.rows[i].abolished
                             && sel.has_field(site.procedures[i].field)
                     }),
                 );
@@ -302,7 +303,7 @@ pub fn paths(ctx: &RenderContext) -> Vec<String> {
     }
     for (i, n) in needed.iter().enumerate() {
         if *n {
-            out.push(sheet_path(&ctx.procedures[i]));
+            out.push(sheet_path(&ctx.rows[i].url));
         }
     }
     out
@@ -335,21 +336,15 @@ struct RowCells {
 }
 
 impl RowCells {
-    fn new(p: &ProcedureView) -> RowCells {
-        let mut channels: Vec<&str> = Vec::new();
-        for c in &p.channels {
-            if !channels.contains(&c.method_name.as_str()) {
-                channels.push(&c.method_name);
-            }
-        }
+    fn new(row: &ProcedureRow, facts: &ProcedureFacts) -> RowCells {
         RowCells {
-            code: p.code.as_str().into(),
-            title: p.title.as_str().into(),
-            duration: p.duration_short.as_str().into(),
-            fee: p.fee_short.as_str().into(),
-            channels: channels.join(", ").into(),
-            online: p.online_level.as_str().into(),
-            sheet: sheet_path(p).into(),
+            code: row.code.as_str().into(),
+            title: row.title.as_str().into(),
+            duration: row.duration.as_str().into(),
+            fee: row.fee.as_str().into(),
+            channels: facts.channels.as_str().into(),
+            online: facts.online_level.as_str().into(),
+            sheet: sheet_path(&row.url).into(),
         }
     }
 }
@@ -368,7 +363,7 @@ fn posted(ctx: &RenderContext, u: &SiteUnit, sel: &Selection) -> Vec<(usize, Vec
     let mut by_field: Vec<Vec<usize>> = vec![Vec::new(); ctx.site.fields.len()];
     for &i in &u.procedures {
         let sp = &ctx.site.procedures[i];
-        if !ctx.procedures[i].abolished && sel.has_field(sp.field) {
+        if !ctx.rows[i].abolished && sel.has_field(sp.field) {
             by_field[sp.field].push(i);
         }
     }
@@ -390,7 +385,7 @@ fn field_group<'a>(run: &'a Run, n: usize, fi: usize, idx: &[usize]) -> FieldGro
             .iter()
             .enumerate()
             .map(|(k, &i)| {
-                let c = run.cells[i].get_or_init(|| RowCells::new(&ctx.procedures[i]));
+                let c = run.cells[i].get_or_init(|| RowCells::new(&ctx.rows[i], &ctx.facts[i]));
                 BoardRow {
                     no: k + 1,
                     code: &c.code,
@@ -519,6 +514,7 @@ type Sheets = Vec<Option<std::sync::Arc<SheetResult>>>;
 fn sheet_fragment(
     ctx: &RenderContext,
     i: usize,
+    p: &ProcedureView,
     value: Option<&Value>,
     base_url: &str,
     footer_right: &str,
@@ -526,7 +522,6 @@ fn sheet_fragment(
 ) -> Result<Vec<u8>, RenderError> {
     let site = ctx.site;
     let t = |k: &str| ctx.engine.i18n.t(k).to_string();
-    let p = &ctx.procedures[i];
     let slug = &site.procedures[i].slug;
     let id = format!("p-{slug}");
     let mut c = Context::new();
@@ -555,7 +550,7 @@ fn sheet_fragment(
         String::new()
     } else {
         qr::qr_svg(&web_url).map_err(|message| RenderError {
-            what: sheet_path(p),
+            what: sheet_path(&p.url),
             message,
         })?
     };
@@ -713,10 +708,11 @@ pub fn render_selected(
             .into_par_iter()
             .with_max_len(crate::WORK_PIECE)
             .map(|i| {
-                if !want(i) {
+                if !want(i) || !(pages || sheet_needed[i]) {
                     return None;
                 }
-                let value = pages.then(|| Value::from_serializable(&ctx.procedures[i]));
+                let view = ctx.view(i);
+                let value = pages.then(|| Value::from_serializable(&*view));
                 if let Some(v) = &value {
                     let page =
                         super::website::procedure_page(ctx, i, v).and_then(|f| ctx.emit(vec![f]));
@@ -731,6 +727,7 @@ pub fn render_selected(
                         sheet_fragment(
                             ctx,
                             i,
+                            &view,
                             value.as_ref(),
                             run.base_url,
                             &run.footer_right,
@@ -997,10 +994,10 @@ fn render_job(run: &Run, sheets: &Sheets, job: &Job) -> Result<Vec<OutputFile>, 
         }
         Job::Feedback => page(ctx, FEEDBACK, &run.t("feedback.title"), &[&run.feedback]),
         Job::Sheet(i) => {
-            let p = &ctx.procedures[i];
+            let p = &ctx.rows[i];
             page(
                 ctx,
-                &sheet_path(p),
+                &sheet_path(&p.url),
                 &format!("{} – {}", p.code, p.title),
                 &sheets_of(sheets, &[i]),
             )

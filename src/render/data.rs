@@ -487,7 +487,7 @@ fn procedure_csv_row(ctx: &RenderContext, i: usize) -> Result<Vec<u8>, csv::Erro
     let site = ctx.site;
     let sp = &site.procedures[i];
     let p = sp.p;
-    let v = &ctx.procedures[i];
+    let row = &ctx.rows[i];
     let counters: Vec<&str> = sp
         .units
         .iter()
@@ -502,8 +502,8 @@ fn procedure_csv_row(ctx: &RenderContext, i: usize) -> Result<Vec<u8>, csv::Erro
         &p.level.value,
         &site.levels[sp.level].l.name,
         &counters.join(";"),
-        &v.duration_short,
-        &v.fee_short,
+        &row.duration,
+        &row.fee,
         &fee_vnd(p).map(|a| a.to_string()).unwrap_or_default(),
         p.online.as_ref().map_or("", |o| match o.level {
             OnlineLevel::Full => "full",

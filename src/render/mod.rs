@@ -15,7 +15,7 @@ use tera::{Context, Tera, Value};
 use crate::output::Staging;
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::views::{self, I18n, ProcedureRow, ProcedureView};
+use crate::views::{self, I18n, ProcedureFacts, ProcedureRow, ProcedureView};
 
 pub mod assets;
 pub mod boards;
@@ -439,10 +439,15 @@ pub struct RenderContext<'a> {
     pub engine: &'a Engine,
     pub theme: &'a Theme,
     pub content_dir: &'a Path,
-    /// Views of `site.procedures`, same order.
-    pub procedures: Vec<ProcedureView>,
+    /// Views of `site.procedures`, same order, when kept: `serve` keeps them to compare with
+    /// the next rebuild's. A build makes each where the procedure's page and sheet are
+    /// rendered and drops it after (see [`RenderContext::view`]): a 10,000 site's views held
+    /// 72 MB, which every build touched for the first time.
+    pub views: Option<Vec<ProcedureView>>,
     /// Listing rows of `site.procedures`, same order.
     pub rows: Vec<ProcedureRow>,
+    /// What else the index, data files and list boards show, same order.
+    pub facts: Vec<ProcedureFacts>,
     /// `None` in a full build. In a partial rebuild (`serve` after a procedure file changed):
     /// what the change touches; renderers that honour it render only those outputs.
     pub scope: Option<Scope>,
@@ -461,6 +466,22 @@ pub struct RenderContext<'a> {
     /// procedure's page from the same values, and the website leaves those pages to them (one
     /// conversion instead of two: ≈ 4 % of a build's CPU).
     pub pages_with_sheets: std::sync::atomic::AtomicBool,
+}
+
+/// A procedure's view, kept by `serve` or made for one render (see [`RenderContext::view`]).
+pub enum ViewRef<'a> {
+    Kept(&'a ProcedureView),
+    Made(Box<ProcedureView>),
+}
+
+impl std::ops::Deref for ViewRef<'_> {
+    type Target = ProcedureView;
+    fn deref(&self) -> &ProcedureView {
+        match self {
+            ViewRef::Kept(v) => v,
+            ViewRef::Made(v) => v,
+        }
+    }
 }
 
 /// Fragments by procedure file (its path as bytes: cheaper to hash than a `Path`), then kind.
@@ -520,30 +541,46 @@ impl<'a> RenderContext<'a> {
         theme: &'a Theme,
         content_dir: &'a Path,
     ) -> RenderContext<'a> {
-        let procedures: Vec<ProcedureView> = site
+        let i18n = &engine.i18n;
+        let (rows, facts) = site
             .procedures
             .par_iter()
             .with_max_len(crate::WORK_PIECE)
-            .map(|sp| views::procedure_view(site, sp, &engine.i18n))
-            .collect();
-        let rows = procedures
-            .par_iter()
-            .with_max_len(crate::WORK_PIECE)
-            .map(views::procedure_row)
-            .collect();
+            .map(|sp| {
+                (
+                    views::procedure_row(site, sp, i18n),
+                    ProcedureFacts::of(sp, i18n),
+                )
+            })
+            .unzip();
         RenderContext {
             site,
             engine,
             theme,
             content_dir,
-            procedures,
+            views: None,
             rows,
+            facts,
             scope: None,
             fragments: None,
             posting_date: crate::format::today_vietnam(),
             sink: None,
             written: Mutex::new(Vec::new()),
             pages_with_sheets: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Procedure `i`'s view: the kept one, or made now.
+    pub fn view(&self, i: usize) -> ViewRef<'_> {
+        match &self.views {
+            Some(views) => ViewRef::Kept(&views[i]),
+            None => ViewRef::Made(Box::new(views::procedure_view(
+                self.site,
+                &self.site.procedures[i],
+                &self.rows[i],
+                &self.facts[i],
+                &self.engine.i18n,
+            ))),
         }
     }
 

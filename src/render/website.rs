@@ -1,6 +1,7 @@
 //! The citizens' website: home, a page per procedure, per field, per level and per counter,
 //! the A–Z list, the forms index, free pages, 404 and the sitemap.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -103,11 +104,11 @@ impl Rows<'_> {
 /// `render_job` makes of `Job::Procedure(i)`. The boards call it with the values they made for
 /// the procedure's detail sheet (see `RenderContext::pages_with_sheets`).
 pub fn procedure_page(ctx: &RenderContext, i: usize, p: &Value) -> Result<OutputFile, RenderError> {
-    let view = &ctx.procedures[i];
+    let row = &ctx.rows[i];
     let mut c = Context::new();
     c.insert("p", p);
-    c.insert("title", &view.title);
-    ctx.engine.render("procedure.html", &view.url, c)
+    c.insert("title", &row.title);
+    ctx.engine.render("procedure.html", &row.url, c)
 }
 
 /// Every path a full build writes.
@@ -193,6 +194,19 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
                 size: String,
                 used_by: Vec<(&'a str, &'a str)>,
             }
+            // The procedures linking to each form, by the form's address as a view writes it.
+            let mut users: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, sp) in site.procedures.iter().enumerate() {
+                for d in &sp.p.documents {
+                    if let Some(form) = &d.form {
+                        let url = crate::views::url_path(&form.value.replace('\\', "/"));
+                        let list = users.entry(url).or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+            }
             let forms: Vec<FormRow> = site
                 .content
                 .forms
@@ -200,11 +214,11 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
                 .map(|f| {
                     let (kind, size) = crate::views::form_label(&f.path, f.size);
                     let url = crate::views::url_path(&f.path);
-                    let used_by = ctx
-                        .procedures
-                        .iter()
-                        .filter(|p| p.documents.iter().any(|d| d.form_url == url))
-                        .map(|p| (p.title.as_str(), p.url.as_str()))
+                    let used_by = users
+                        .get(&url)
+                        .into_iter()
+                        .flatten()
+                        .map(|&i| (ctx.rows[i].title.as_str(), ctx.rows[i].url.as_str()))
                         .collect();
                     FormRow {
                         name: f.path.rsplit('/').next().unwrap_or(&f.path),
@@ -244,9 +258,10 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
                 urls.push((format!("{base}{}", paths::RESULTS), String::new()));
             }
             urls.extend(
-                ctx.procedures
+                ctx.rows
                     .iter()
-                    .map(|p| (format!("{base}{}", p.url), p.updated_iso.clone())),
+                    .zip(&ctx.facts)
+                    .map(|(r, f)| (format!("{base}{}", r.url), f.updated_iso.clone())),
             );
             urls.extend(
                 site.fields
@@ -271,7 +286,7 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
             c.insert("urls", &urls);
             engine.render("sitemap.xml", paths::SITEMAP, c)
         }
-        Job::Procedure(i) => procedure_page(ctx, i, &Value::from_serializable(&ctx.procedures[i])),
+        Job::Procedure(i) => procedure_page(ctx, i, &Value::from_serializable(&*ctx.view(i))),
         Job::Field(i) => {
             let f = &site.fields[i];
             c.insert("title", &f.f.name);
