@@ -462,10 +462,20 @@ fn page_style(element_id: &str, left: &str, right: &str) -> String {
 
 /// A part of board pages, as bytes: they are only ever written out (`render` would check the
 /// UTF-8 of every sheet again; Tera only writes valid UTF-8).
-fn fragment(ctx: &RenderContext, template: &str, mut c: Context) -> Result<Vec<u8>, RenderError> {
+fn fragment(ctx: &RenderContext, template: &str, c: Context) -> Result<Vec<u8>, RenderError> {
+    sized_fragment(ctx, template, c, 8 * 1024)
+}
+
+/// [`fragment`] into a buffer of `capacity` bytes (a list board's rows, sized once).
+fn sized_fragment(
+    ctx: &RenderContext,
+    template: &str,
+    mut c: Context,
+    capacity: usize,
+) -> Result<Vec<u8>, RenderError> {
     c.insert("root", FRAGMENT_ROOT);
     ctx.engine.add_globals(&mut c);
-    let mut out = Vec::with_capacity(8 * 1024);
+    let mut out = Vec::with_capacity(capacity);
     ctx.engine
         .render_to(template, &c, &mut out)
         .map_err(|message| RenderError {
@@ -913,7 +923,13 @@ impl Run<'_> {
             &page_style("list", &u.u.name, &self.footer_right),
         );
         c.insert("posting_date", &self.posting_date);
-        fragment(self.ctx, "boards/list.html", c)
+        let rows = self.plan.units[ui].count;
+        sized_fragment(
+            self.ctx,
+            "boards/list.html",
+            c,
+            8 * 1024 + rows * super::ROW_BYTES,
+        )
     }
 }
 
@@ -1112,10 +1128,12 @@ fn render_unit(run: &Run, sheets: &Sheets, ui: usize) -> Result<Vec<OutputFile>,
     c.insert("parts", &parts);
     c.insert("shared", &shared);
     c.insert("posting_date", &run.posting_date);
-    out.push(
-        ctx.engine
-            .render("boards/unit.html", &format!("{dir}/index.html"), c)?,
-    );
+    out.push(ctx.engine.render_listing(
+        "boards/unit.html",
+        &format!("{dir}/index.html"),
+        up.count,
+        c,
+    )?);
     Ok(out)
 }
 

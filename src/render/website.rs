@@ -183,7 +183,7 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
             }
             c.insert("title", &t("az.title"));
             c.insert("groups", &groups);
-            engine.render("a-z.html", paths::A_Z, c)
+            engine.render_listing("a-z.html", paths::A_Z, ctx.rows.len(), c)
         }
         Job::Forms => {
             #[derive(Serialize)]
@@ -300,7 +300,7 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
                     rows: rows.of(&f.procedures),
                 }],
             );
-            engine.render("list.html", &f.url, c)
+            engine.render_listing("list.html", &f.url, f.procedures.len(), c)
         }
         Job::Level(i) => {
             let l = &site.levels[i];
@@ -314,7 +314,7 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
             c.insert("intro", "");
             c.insert("units", &units);
             c.insert("groups", &by_field(ctx, rows, &l.procedures));
-            engine.render("list.html", &l.url, c)
+            engine.render_listing("list.html", &l.url, l.procedures.len(), c)
         }
         Job::Unit(i) => {
             let u = &site.units[i];
@@ -323,7 +323,7 @@ fn render_job(ctx: &RenderContext, rows: &Rows, job: Job) -> Result<OutputFile, 
             c.insert("intro", "");
             c.insert("unit", &unit_item(site, u));
             c.insert("groups", &by_field(ctx, rows, &u.procedures));
-            engine.render("list.html", &u.url, c)
+            engine.render_listing("list.html", &u.url, u.procedures.len(), c)
         }
         Job::Page(i) => {
             let p = &site.pages[i];
