@@ -19,7 +19,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "niemyet")
+BIN = os.environ.get("NIEMYET_BIN") or os.path.join(ROOT, "target", "release", "niemyet")
 
 
 def free_port():

@@ -152,7 +152,7 @@ pub fn build_with(
             let sink = staging.get_or_init(|| sink);
             let mut ctx = render::RenderContext::new(site, &engine, theme, &paths.content);
             ctx.sink = Some(sink);
-            phases.mark("  views");
+            phases.mark("  rows + facts");
             if let Some(d) = options.posting_date {
                 ctx.posting_date = d;
             }
@@ -318,7 +318,7 @@ fn pipeline(
             return (Err(Failure::Content), diags);
         }
     };
-    phases.mark("views + render");
+    phases.mark("rows + render");
     let stats = match write(&files) {
         Ok(s) => s,
         Err(e) => return (Err(Failure::Io(e.0)), diags),
