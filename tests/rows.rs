@@ -5,21 +5,13 @@
 
 mod common;
 
-use niemyet::render::{Engine, RenderContext};
+use niemyet::render::RenderContext;
 
 fn check_site(dir: &std::path::Path) -> usize {
-    let paths = niemyet::Paths {
-        root: dir.to_path_buf(),
-        content: dir.join("content"),
-        theme: None,
-        output: dir.join("public"),
-    };
-    let (content, diags) = niemyet::check(&paths, false);
-    let content = content.unwrap_or_else(|| panic!("{} fails: {diags:?}", dir.display()));
-    let site = niemyet::site::Site::build(&content);
-    let theme = niemyet::theme::Theme::load(None).unwrap();
-    let engine = Engine::new(&theme, &site).unwrap();
-    let ctx = RenderContext::new(&site, &engine, &theme, &paths.content);
+    common::with_render_context(dir, check)
+}
+
+fn check(ctx: &RenderContext) -> usize {
     assert!(ctx.views.is_none(), "a build keeps no views");
     for (i, (row, facts)) in ctx.rows.iter().zip(&ctx.facts).enumerate() {
         let v = ctx.view(i);

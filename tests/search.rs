@@ -4,7 +4,7 @@
 
 mod common;
 
-use niemyet::render::{Engine, RenderContext};
+use niemyet::render::RenderContext;
 use niemyet::search::SearchIndex;
 
 #[derive(serde::Deserialize)]
@@ -17,20 +17,7 @@ struct Vector {
 
 /// `f` of the example content's render context, as `niemyet build` makes it.
 fn with_example<T>(f: impl FnOnce(&RenderContext) -> T) -> T {
-    let root = common::repo();
-    let paths = niemyet::Paths {
-        root: root.clone(),
-        content: root.join("content"),
-        theme: None,
-        output: root.join("public"),
-    };
-    let (content, diags) = niemyet::check(&paths, false);
-    let content = content.unwrap_or_else(|| panic!("example content fails: {diags:?}"));
-    let site = niemyet::site::Site::build(&content);
-    let theme = niemyet::theme::Theme::load(None).unwrap();
-    let engine = Engine::new(&theme, &site).unwrap();
-    let ctx = RenderContext::new(&site, &engine, &theme, &paths.content);
-    f(&ctx)
+    common::with_render_context(&common::repo(), f)
 }
 
 /// The search index of the example content, built as `niemyet build` builds it.

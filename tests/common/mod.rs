@@ -155,3 +155,24 @@ impl SiteTest {
         out
     }
 }
+
+/// `f` of the render context of the site in `dir` (its `content/`), as `niemyet build`
+/// makes it.
+pub fn with_render_context<T>(
+    dir: &Path,
+    f: impl FnOnce(&niemyet::render::RenderContext) -> T,
+) -> T {
+    let paths = niemyet::Paths {
+        root: dir.to_path_buf(),
+        content: dir.join("content"),
+        theme: None,
+        output: dir.join("public"),
+    };
+    let (content, diags) = niemyet::check(&paths, false);
+    let content = content.unwrap_or_else(|| panic!("{} fails: {diags:?}", dir.display()));
+    let site = niemyet::site::Site::build(&content);
+    let theme = niemyet::theme::Theme::load(None).unwrap();
+    let engine = niemyet::render::Engine::new(&theme, &site).unwrap();
+    let ctx = niemyet::render::RenderContext::new(&site, &engine, &theme, &paths.content);
+    f(&ctx)
+}
